@@ -1,0 +1,201 @@
+import { z } from 'zod';
+import { parseDuration } from './duration.ts';
+
+/** A duration written as `30s`, `5m`, `30d` or a number of seconds; parsed to milliseconds. */
+export const duration = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const ms = parseDuration(value);
+  if (ms === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'must be a duration such as 30s, 5m, 12h or 30d' });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+export const httpUrl = z.string({ error: 'must be an http(s) URL' }).refine((value) => {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}, 'must be an http(s) URL');
+
+const name = z
+  .string({ error: 'must be a name' })
+  .regex(/^[a-z][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes, starting with a letter');
+
+const port = z.coerce
+  .number({ error: 'must be a port number' })
+  .int('must be a whole number')
+  .min(0, 'must be between 0 and 65535')
+  .max(65535, 'must be between 0 and 65535');
+
+export const serverSchema = z
+  .strictObject({
+    host: z.string().min(1).default('127.0.0.1'),
+    port: port.default(7070),
+    /** The externally visible base URL; the issuer and every resource URL derive from it. */
+    publicUrl: httpUrl.optional(),
+    bodyLimit: z.coerce.number().int().positive().default(1_048_576),
+    trustProxy: z.boolean().default(false),
+    /** How long in-flight requests may take to finish on shutdown. */
+    shutdownGrace: duration.prefault('8s'),
+  })
+  .prefault({});
+
+export const storeSchema = z
+  .strictObject({
+    /** `postgres://…` for PostgreSQL; absent means SQLite in the data directory. */
+    url: z
+      .string()
+      .refine((v) => /^(postgres(ql)?|sqlite):/.test(v), 'must be a postgres:// or sqlite: URL')
+      .optional(),
+  })
+  .prefault({});
+
+export const outboundSchema = z
+  .strictObject({
+    /** Allow private, loopback and link-local targets (development only). */
+    allowPrivateNetworks: z.boolean().default(false),
+    /** Host names (or host:port) exempt from the private-address refusal. */
+    allowedHosts: z.array(z.string().min(1)).default([]),
+    timeout: duration.prefault('10s'),
+    maxBytes: z.coerce.number().int().positive().default(1_048_576),
+    maxRedirects: z.coerce.number().int().min(0).max(20).default(5),
+  })
+  .prefault({});
+
+export const trustedIssuerSchema = z.strictObject({
+  issuer: httpUrl,
+  /** Expected `aud`; defaults to the resource being called. */
+  audience: z.string().optional(),
+  claims: z
+    .strictObject({
+      subject: z.string().default('sub'),
+      username: z.string().default('preferred_username'),
+      scope: z.string().default('scope'),
+    })
+    .prefault({}),
+});
+
+export const identitySchema = z
+  .strictObject({
+    accessTokenTtl: duration.prefault('10m'),
+    refreshTokenTtl: duration.prefault('14d'),
+    maxDelegationDepth: z.coerce.number().int().min(1).max(10).default(4),
+    trustedIssuers: z.array(trustedIssuerSchema).default([]),
+  })
+  .prefault({});
+
+export const policySchema = z
+  .strictObject({
+    files: z.array(z.string().min(1)).default([]),
+    approvalTtl: duration.prefault('15m'),
+  })
+  .prefault({});
+
+const upstreamAuthSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('none') }),
+  z.strictObject({ type: z.literal('token-exchange'), audience: z.string().optional(), scope: z.string().optional() }),
+  z.strictObject({
+    type: z.literal('client-credentials'),
+    tokenUrl: httpUrl,
+    clientId: z.string().min(1),
+    clientSecretEnv: z.string().min(1),
+    scope: z.string().optional(),
+  }),
+  z.strictObject({
+    type: z.literal('static'),
+    header: z.string().default('authorization'),
+    value: z.string().optional(),
+    valueEnv: z.string().optional(),
+  }),
+  z.strictObject({ type: z.literal('per-user'), header: z.string().default('authorization') }),
+]);
+
+export const mcpServerSchema = z.union([
+  z.strictObject({
+    name,
+    url: httpUrl,
+    prefix: z.string().optional(),
+    auth: upstreamAuthSchema.default({ type: 'none' }),
+  }),
+  z.strictObject({
+    name,
+    command: z.string().min(1),
+    args: z.array(z.string()).default([]),
+    env: z.record(z.string(), z.string()).default({}),
+    cwd: z.string().optional(),
+    prefix: z.string().optional(),
+  }),
+]);
+
+export const mcpSchema = z
+  .strictObject({
+    servers: z.array(mcpServerSchema).default([]),
+    virtualServers: z.array(z.strictObject({ name, tools: z.array(z.string().min(1)).min(1) })).default([]),
+    approvalWait: duration.prefault('2m'),
+    rateLimit: z
+      .strictObject({ requests: z.coerce.number().int().positive().default(600), window: duration.prefault('1m') })
+      .prefault({}),
+  })
+  .prefault({});
+
+export const a2aSchema = z
+  .strictObject({
+    agents: z.array(z.strictObject({ name, url: httpUrl })).default([]),
+    refreshInterval: duration.prefault('10m'),
+  })
+  .prefault({});
+
+export const orchestratorSchema = z
+  .strictObject({
+    model: z
+      .strictObject({
+        provider: z.enum(['openai', 'anthropic', 'openai-compatible']),
+        model: z.string().min(1),
+        baseUrl: httpUrl.optional(),
+        apiKeyEnv: z.string().optional(),
+      })
+      .optional(),
+    subtaskTimeout: duration.prefault('5m'),
+    retries: z.coerce.number().int().min(0).max(5).default(1),
+  })
+  .prefault({});
+
+export const telemetrySchema = z
+  .strictObject({
+    otlpEndpoint: httpUrl.optional(),
+    serviceName: z.string().default('parley'),
+  })
+  .prefault({});
+
+/** The whole of `parley.yaml`. */
+export const configSchema = z.strictObject({
+  dataDir: z.string().min(1).default('./.parley'),
+  server: serverSchema,
+  store: storeSchema,
+  redis: z
+    .strictObject({
+      url: z
+        .string()
+        .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+        .optional(),
+    })
+    .prefault({}),
+  log: z
+    .strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+    .prefault({}),
+  outbound: outboundSchema,
+  identity: identitySchema,
+  policy: policySchema,
+  mcp: mcpSchema,
+  a2a: a2aSchema,
+  orchestrator: orchestratorSchema,
+  telemetry: telemetrySchema,
+});
+
+/** The validated configuration, every default filled in. */
+export type Config = z.output<typeof configSchema>;
+/** What a user may write in `parley.yaml`. */
+export type ConfigInput = z.input<typeof configSchema>;

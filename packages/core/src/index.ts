@@ -1,0 +1,15 @@
+export { type EventBus, InProcessBus } from './bus/bus.ts';
+export { type Clock, epochSeconds, ManualClock, systemClock } from './clock/clock.ts';
+export {
+  ConfigError,
+  ConflictError,
+  type Issue,
+  isParleyError,
+  NotFoundError,
+  OutboundError,
+  ParleyError,
+  StoreError,
+  ValidationError,
+} from './errors/parley-error.ts';
+export { canonicalDigest, canonicalJson, sha256Hex } from './json/canonical.ts';
+export { createLogger, type Logger, type LoggerSettings, REDACTED_PATHS, silentLogger } from './log/logger.ts';

@@ -1,0 +1,39 @@
+import { Command, CommanderError } from 'commander';
+import { EXIT_USAGE, reportCliError } from './cli-error.ts';
+import { registerConfigCommands } from './commands/config.ts';
+import { registerServeCommands } from './commands/serve.ts';
+
+/** Runs one command's action and turns its outcome into an exit code. */
+async function run(action: () => Promise<number | undefined>, flags: { json?: boolean } = {}): Promise<void> {
+  try {
+    const code = await action();
+    if (code !== undefined) process.exitCode = code;
+  } catch (error) {
+    process.exitCode = reportCliError(error, flags);
+  }
+}
+
+/** The `parley` program. */
+export function createProgram(): Command {
+  const program = new Command('parley')
+    .description('Parley: an identity-aware mesh for AI agents (MCP + A2A)')
+    .version('0.1.0')
+    .showHelpAfterError()
+    .exitOverride();
+  registerServeCommands(program, run);
+  registerConfigCommands(program, run);
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  try {
+    await createProgram().parseAsync(argv as string[], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version "fail" with exit code 0.
+      process.exitCode = error.exitCode === 0 ? 0 : EXIT_USAGE;
+      return;
+    }
+    process.exitCode = reportCliError(error);
+  }
+}

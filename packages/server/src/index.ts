@@ -1,0 +1,3 @@
+export { type BuildAppOptions, buildApp } from './app/build-app.ts';
+export type { MeshContext, MeshMode, MeshPart, PartHandle } from './mesh/part.ts';
+export { type Mesh, type StartMeshOptions, startMesh } from './mesh/start-mesh.ts';
