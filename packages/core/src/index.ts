@@ -1,5 +1,6 @@
 export { type EventBus, InProcessBus } from './bus/bus.ts';
 export { type Clock, epochSeconds, ManualClock, systemClock } from './clock/clock.ts';
+export { AuthenticationError, ForbiddenError, InsufficientScopeError, RateLimitedError } from './errors/auth-errors.ts';
 export {
   ConfigError,
   ConflictError,
@@ -13,3 +14,11 @@ export {
 } from './errors/parley-error.ts';
 export { canonicalDigest, canonicalJson, sha256Hex } from './json/canonical.ts';
 export { createLogger, type Logger, type LoggerSettings, REDACTED_PATHS, silentLogger } from './log/logger.ts';
+export type { Caller, EntityRef } from './pipeline/caller.ts';
+export type {
+  ApprovalOutcome,
+  GuardDecision,
+  GuardedAction,
+  HopRecord,
+  RequestPipeline,
+} from './pipeline/request-pipeline.ts';

@@ -1,5 +1,11 @@
 import type { Migration } from 'kysely/migration';
 import * as meta from './0001-meta.ts';
+import { a2aMigrations } from './a2a.ts';
+import { auditMigrations } from './audit.ts';
+import { identityMigrations } from './identity.ts';
+import { mcpMigrations } from './mcp.ts';
+import { orchestratorMigrations } from './orchestrator.ts';
+import { policyMigrations } from './policy.ts';
 
 /**
  * Every migration, by name. Names sort in the order they must run; each part
@@ -8,4 +14,10 @@ import * as meta from './0001-meta.ts';
  */
 export const migrations: Record<string, Migration> = {
   '0001-meta': meta,
+  ...identityMigrations,
+  ...policyMigrations,
+  ...auditMigrations,
+  ...mcpMigrations,
+  ...a2aMigrations,
+  ...orchestratorMigrations,
 };
