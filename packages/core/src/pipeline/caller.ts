@@ -21,6 +21,8 @@ export interface Caller {
    * Empty when the caller acts for itself.
    */
   readonly actorChain: readonly string[];
+  /** Roles of the principal (a user's `admin`, ...); Cedar sees them as parents `Role::"admin"`. */
+  readonly roles: readonly string[];
   /** The OAuth client the token was issued to (`client_id`). */
   readonly clientId: string | undefined;
   readonly scopes: readonly string[];

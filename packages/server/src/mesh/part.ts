@@ -19,7 +19,12 @@ export interface MeshContext {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly app: FastifyInstance;
-  /** Services earlier parts published for later ones (identity's verifier, policy's engine...). */
+  /**
+   * Services earlier parts published for later ones. Well-known keys:
+   * `authenticate` (RequestPipeline['authenticate'], from identity),
+   * `identity`, `policy`, `approvals`, `audit`, `pipeline` (RequestPipeline),
+   * `outbound` (the guarded fetch).
+   */
   readonly services: Map<string, unknown>;
 }
 
