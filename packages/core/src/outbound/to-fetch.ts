@@ -1,0 +1,42 @@
+import { OutboundError } from '../errors/parley-error.ts';
+import type { GuardedFetch } from './guarded-fetch.ts';
+
+/** The standard `fetch` signature. */
+export type FetchFunction = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+
+// Statuses whose Response must have a null body.
+const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([101, 103, 204, 205, 304]);
+
+/**
+ * Wraps the guarded client in the standard fetch signature, for libraries that
+ * take a custom fetch (jose's `customFetch`, oauth4webapi's `customFetch`, MCP
+ * SDK transports). `redirect` and `signal` are honoured; refusals reject with
+ * the guarded client's `OutboundError`.
+ * @see https://fetch.spec.whatwg.org/#fetch-method
+ */
+export function toFetch(guarded: GuardedFetch): FetchFunction {
+  return async (input, init) => {
+    // The Request constructor does fetch's own input handling: merged headers, body types, default content types.
+    const request = new Request(input, init);
+    const body = request.body === null ? undefined : new Uint8Array(await request.arrayBuffer());
+    const response = await guarded(request.url, {
+      method: request.method,
+      headers: Object.fromEntries(request.headers),
+      ...(body === undefined ? {} : { body }),
+      signal: request.signal,
+      redirect: request.redirect,
+    });
+    if (response.status < 200 || response.status > 599) {
+      throw new OutboundError('ERR_OUTBOUND_STATUS', `response status ${response.status} is not a valid HTTP status`);
+    }
+    const result = new Response(NULL_BODY_STATUSES.has(response.status) ? null : response.body, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
+    // A constructed Response has an empty url; callers (oauth4webapi among them) read the final one.
+    Object.defineProperty(result, 'url', { value: response.url });
+    Object.defineProperty(result, 'redirected', { value: response.redirected });
+    return result;
+  };
+}
