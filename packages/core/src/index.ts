@@ -16,7 +16,7 @@ export { canonicalDigest, canonicalJson, sha256Hex } from './json/canonical.ts';
 export { createLogger, type Logger, type LoggerSettings, REDACTED_PATHS, silentLogger } from './log/logger.ts';
 export { type AddressClass, classifyAddress } from './outbound/address-class.ts';
 export { createGuardedFetch, type GuardedFetch, type GuardedFetchInit } from './outbound/guarded-fetch.ts';
-export type { GuardedResponse } from './outbound/guarded-response.ts';
+export type { GuardedResponse, GuardedStreamResponse } from './outbound/guarded-response.ts';
 export type { GuardedFetchOptions, OutboundLookup, OutboundScheme } from './outbound/outbound-policy.ts';
 export { type FetchFunction, toFetch } from './outbound/to-fetch.ts';
 export type { Caller, EntityRef } from './pipeline/caller.ts';

@@ -1,11 +1,19 @@
 import type { IncomingMessage } from 'node:http';
 import { OutboundError } from '../errors/parley-error.ts';
 import { startDeadline } from './deadline.ts';
-import { createGuardedResponse, type GuardedResponse } from './guarded-response.ts';
+import {
+  createGuardedResponse,
+  createGuardedStreamResponse,
+  type GuardedResponse,
+  type GuardedStreamResponse,
+  type ResponseHead,
+} from './guarded-response.ts';
+import { ACCEPT_ENCODING } from './open-body.ts';
 import { type GuardedFetchOptions, type OutboundPolicy, resolvePolicy } from './outbound-policy.ts';
-import { ACCEPT_ENCODING, readBody } from './read-body.ts';
+import { readBody } from './read-body.ts';
 import { redirectRequest } from './redirect.ts';
-import { type OutboundRequest, sendRequest } from './send-request.ts';
+import { type Exchange, type OutboundRequest, sendRequest } from './send-request.ts';
+import { streamBody } from './stream-body.ts';
 import { vetTarget } from './vet-target.ts';
 
 // RFC 9110 §5.6.2 token: what a method or header name may be made of.
@@ -18,33 +26,56 @@ export interface GuardedFetchInit {
   readonly body?: string | Uint8Array;
   readonly signal?: AbortSignal;
   readonly maxBytes?: number;
+  /** Total time up to the response head and, unless the body is streamed, up to its last byte. */
   readonly timeoutMs?: number;
   /** As in fetch: follow (default), hand back the 3xx (`manual`), or fail (`error`). */
   readonly redirect?: 'follow' | 'manual' | 'error';
+  /**
+   * Hand the body over as a stream instead of reading it in full: `true`
+   * always, `'event-stream'` only when the response is `text/event-stream`
+   * (any other is read in full under `maxBytes` and `timeoutMs`). Default false.
+   */
+  readonly stream?: boolean | 'event-stream';
+  /** For a streamed body: how long no bytes may move before it fails. */
+  readonly idleTimeoutMs?: number;
+  /** For a streamed body: its size cap, on the wire and decoded. */
+  readonly maxStreamBytes?: number;
 }
 
 /** Fetches a URL someone else supplied, under the outbound checks and caps. */
-export type GuardedFetch = (url: string | URL, init?: GuardedFetchInit) => Promise<GuardedResponse>;
+export interface GuardedFetch {
+  (url: string | URL, init: GuardedFetchInit & { readonly stream: true }): Promise<GuardedStreamResponse>;
+  (url: string | URL, init?: GuardedFetchInit & { readonly stream?: false }): Promise<GuardedResponse>;
+  (url: string | URL, init?: GuardedFetchInit): Promise<GuardedResponse | GuardedStreamResponse>;
+}
 
 /**
  * Creates the one HTTP client for URLs Parley did not choose itself (agent
  * cards, JWKS, client metadata documents, webhooks, upstream servers).
  * Each hop is vetted (scheme, every resolved address) and dialed at the
  * address that was vetted; redirects, time and body size are capped. Bodies
- * are buffered, so long-lived streams (SSE) are not a fit.
+ * are read in full unless `stream` asks for them as they arrive (SSE); a
+ * stream then trades the total time cap, once the head is in, for an idle
+ * timeout, and `maxBytes` for `maxStreamBytes`.
  * @see DESIGN.md, "Outbound safety"
  * @see https://owasp.org/www-community/attacks/Server_Side_Request_Forgery
  */
 export function createGuardedFetch(options: GuardedFetchOptions = {}): GuardedFetch {
   const policy = resolvePolicy(options);
-  return (url, init = {}) => guardedFetch(policy, url, init);
+  function guarded(url: string | URL, init: GuardedFetchInit & { stream: true }): Promise<GuardedStreamResponse>;
+  function guarded(url: string | URL, init?: GuardedFetchInit & { stream?: false }): Promise<GuardedResponse>;
+  function guarded(url: string | URL, init?: GuardedFetchInit): Promise<GuardedResponse | GuardedStreamResponse>;
+  function guarded(url: string | URL, init: GuardedFetchInit = {}): Promise<GuardedResponse | GuardedStreamResponse> {
+    return guardedFetch(policy, url, init);
+  }
+  return guarded;
 }
 
 async function guardedFetch(
   policy: OutboundPolicy,
   input: string | URL,
   init: GuardedFetchInit,
-): Promise<GuardedResponse> {
+): Promise<GuardedResponse | GuardedStreamResponse> {
   init.signal?.throwIfAborted();
   const maxBytes = lowered(policy.maxBytes, init.maxBytes);
   const deadline = startDeadline(lowered(policy.timeoutMs, init.timeoutMs), init.signal);
@@ -55,15 +86,17 @@ async function guardedFetch(
       const exchange = await sendRequest(target, request, deadline.signal);
       const next = init.redirect === 'manual' ? undefined : followUp(request, exchange.response);
       if (next === undefined) {
+        if (streams(init.stream, exchange)) {
+          // From here the deadline is cleared (finally below); the signal still carries the caller's abort.
+          const { body, decoded } = streamBody(exchange, request, {
+            maxBytes: lowered(policy.maxStreamBytes, init.maxStreamBytes),
+            idleTimeoutMs: lowered(policy.idleTimeoutMs, init.idleTimeoutMs),
+            signal: deadline.signal,
+          });
+          return createGuardedStreamResponse(responseHead(exchange, request, redirects, decoded), body);
+        }
         const { body, decoded } = await readBody(exchange, request, maxBytes);
-        return createGuardedResponse({
-          status: exchange.response.statusCode ?? 0,
-          statusText: exchange.response.statusMessage ?? '',
-          headers: responseHeaders(exchange.response, decoded),
-          url: request.url,
-          redirected: redirects > 0,
-          body,
-        });
+        return createGuardedResponse(responseHead(exchange, request, redirects, decoded), body);
       }
       exchange.request.destroy();
       if (init.redirect === 'error') {
@@ -101,6 +134,27 @@ function firstRequest(policy: OutboundPolicy, input: string | URL, init: Guarded
   const method = (init.method ?? 'GET').toUpperCase();
   if (!TOKEN.test(method)) throw new OutboundError('ERR_OUTBOUND_METHOD', 'request method is not a valid HTTP token');
   return { url, method, headers, body };
+}
+
+function streams(mode: GuardedFetchInit['stream'], { response }: Exchange): boolean {
+  if (mode !== 'event-stream') return mode === true;
+  const mediaType = response.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+  return mediaType === 'text/event-stream';
+}
+
+function responseHead(
+  { response }: Exchange,
+  request: OutboundRequest,
+  redirects: number,
+  decoded: boolean,
+): ResponseHead {
+  return {
+    status: response.statusCode ?? 0,
+    statusText: response.statusMessage ?? '',
+    headers: responseHeaders(response, decoded),
+    url: request.url,
+    redirected: redirects > 0,
+  };
 }
 
 function followUp(request: OutboundRequest, response: IncomingMessage): OutboundRequest | undefined {

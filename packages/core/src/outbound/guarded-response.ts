@@ -14,6 +14,8 @@ export interface GuardedResponse {
   /** The final URL, after redirects. */
   readonly url: string;
   readonly redirected: boolean;
+  /** False: the body was read in full, under the size and time caps. */
+  readonly streamed: false;
   readonly body: Uint8Array<ArrayBuffer>;
   /** The body as UTF-8 text. */
   text(): string;
@@ -21,25 +23,44 @@ export interface GuardedResponse {
   json(): unknown;
 }
 
-export interface GuardedResponseInit {
+/**
+ * A response whose body is handed over as it arrives (`stream` in the
+ * request): Server-Sent Events, long-lived MCP and A2A streams. The body
+ * stream fails with an `OutboundError` when a stream cap is passed, and with
+ * the abort reason when the request's signal aborts.
+ * @see https://fetch.spec.whatwg.org/#response-class
+ * @see https://html.spec.whatwg.org/multipage/server-sent-events.html
+ */
+export interface GuardedStreamResponse {
+  readonly status: number;
+  readonly statusText: string;
+  /** True for a 2xx status. */
+  readonly ok: boolean;
+  readonly headers: Headers;
+  /** The final URL, after redirects. */
+  readonly url: string;
+  readonly redirected: boolean;
+  /** True: the body is a stream; cancel it when done with it early, to close the connection. */
+  readonly streamed: true;
+  /** The body, decoded when it was gzip, deflate or br, read from the socket only as fast as it is consumed. */
+  readonly body: ReadableStream<Uint8Array<ArrayBuffer>>;
+}
+
+/** A response's status line and headers, and the URL it came from. */
+export interface ResponseHead {
   readonly status: number;
   readonly statusText: string;
   readonly headers: Headers;
   readonly url: URL;
   readonly redirected: boolean;
-  readonly body: Uint8Array<ArrayBuffer>;
 }
 
-export function createGuardedResponse(init: GuardedResponseInit): GuardedResponse {
-  const { status, statusText, headers, url, redirected, body } = init;
+export function createGuardedResponse(head: ResponseHead, body: Uint8Array<ArrayBuffer>): GuardedResponse {
+  const { url } = head;
   const text = () => new TextDecoder().decode(body);
   return {
-    status,
-    statusText,
-    ok: status >= 200 && status < 300,
-    headers,
-    url: url.href,
-    redirected,
+    ...describeHead(head),
+    streamed: false,
     body,
     text,
     json: () => {
@@ -51,4 +72,15 @@ export function createGuardedResponse(init: GuardedResponseInit): GuardedRespons
       }
     },
   };
+}
+
+export function createGuardedStreamResponse(
+  head: ResponseHead,
+  body: ReadableStream<Uint8Array<ArrayBuffer>>,
+): GuardedStreamResponse {
+  return { ...describeHead(head), streamed: true, body };
+}
+
+function describeHead({ status, statusText, headers, url, redirected }: ResponseHead) {
+  return { status, statusText, ok: status >= 200 && status < 300, headers, url: url.href, redirected };
 }

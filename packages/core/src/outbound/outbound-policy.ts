@@ -22,9 +22,9 @@ export interface GuardedFetchOptions {
   readonly allowPrivateNetworks?: boolean;
   /** Host names or host:port exempt from the non-public address refusal. */
   readonly allowedHosts?: readonly string[];
-  /** Total time for one fetch, redirects included, in milliseconds (default 10 s). */
+  /** Total time for one fetch, redirects included, in ms (default 10 s); for a streamed body, up to its head. */
   readonly timeout?: number;
-  /** Largest response body, on the wire and decoded (default 1 MiB). */
+  /** Largest response body, on the wire and decoded (default 1 MiB). Streamed bodies have their own cap. */
   readonly maxBytes?: number;
   /** Redirects followed before giving up (default 5). */
   readonly maxRedirects?: number;
@@ -36,6 +36,19 @@ export interface GuardedFetchOptions {
    * non-public (explicitly allowed) targets are reached without TLS.
    */
   readonly allowHttp?: boolean;
+  /**
+   * For streamed bodies, which `timeout` covers only up to the response head:
+   * how long no body bytes may move before the stream fails, in milliseconds
+   * (default 5 min). Bytes stop moving when the server is silent, and also
+   * when the consumer stops reading (the socket is paused meanwhile).
+   */
+  readonly streamIdleTimeout?: number;
+  /**
+   * Largest streamed body, on the wire and decoded. Default: no cap, since a
+   * long-lived stream (SSE) grows without end; its memory is bounded by
+   * backpressure instead, and a stalled one by `streamIdleTimeout`.
+   */
+  readonly maxStreamBytes?: number;
   /** Resolver to use instead of `dns.lookup` (tests inject one). */
   readonly lookup?: OutboundLookup;
   /** `User-Agent` sent when the caller sets none. */
@@ -49,6 +62,9 @@ export interface OutboundPolicy {
   readonly timeoutMs: number;
   readonly maxBytes: number;
   readonly maxRedirects: number;
+  readonly idleTimeoutMs: number;
+  /** `Infinity` when streams are not capped. */
+  readonly maxStreamBytes: number;
   /** As URL protocols: `https:`. */
   readonly allowedSchemes: ReadonlySet<string>;
   readonly allowHttp: boolean;
@@ -65,6 +81,9 @@ export function resolvePolicy(options: GuardedFetchOptions): OutboundPolicy {
     timeoutMs: positiveInteger('timeout', options.timeout ?? 10_000),
     maxBytes: positiveInteger('maxBytes', options.maxBytes ?? 1_048_576),
     maxRedirects: nonNegativeInteger('maxRedirects', options.maxRedirects ?? 5),
+    idleTimeoutMs: positiveInteger('streamIdleTimeout', options.streamIdleTimeout ?? 300_000),
+    maxStreamBytes:
+      options.maxStreamBytes === undefined ? Infinity : positiveInteger('maxStreamBytes', options.maxStreamBytes),
     allowedSchemes: new Set((options.allowedSchemes ?? ['http', 'https']).map((scheme) => `${scheme}:`)),
     allowHttp: options.allowHttp ?? true,
     lookup: options.lookup ?? dnsLookup,

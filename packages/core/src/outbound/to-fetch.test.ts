@@ -7,6 +7,11 @@ import { toFetch } from './to-fetch.ts';
 const servers = new LoopbackServers();
 afterEach(() => servers.closeAll());
 
+function bodyOf(res: Response): ReadableStream<Uint8Array<ArrayBuffer>> {
+  if (res.body === null) throw new Error('response has no body');
+  return res.body;
+}
+
 describe('toFetch', () => {
   it('returns a real Response, with the final URL, for fetch-style input', async () => {
     const server = await servers.start((req, res) => {
@@ -77,5 +82,93 @@ describe('toFetch', () => {
     const err = await fetch(server.origin, { signal: AbortSignal.timeout(50) }).catch((e: unknown) => e);
 
     expect(err).toMatchObject({ name: 'TimeoutError' });
+  });
+
+  it('delivers a text/event-stream response event by event while the server is still sending', async () => {
+    const log: string[] = [];
+    const server = await servers.start((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      let sent = 0;
+      const timer = setInterval(() => {
+        if (sent === 5) {
+          clearInterval(timer);
+          log.push('server ended');
+          res.end();
+          return;
+        }
+        res.write(`event: message\ndata: {"n":${sent}}\n\n`);
+        sent++;
+      }, 200);
+      res.once('close', () => clearInterval(timer));
+    });
+    // The total cap is shorter than the stream: it holds only until the response head.
+    const fetch = toFetch(createGuardedFetch({ allowPrivateNetworks: true, timeout: 500 }));
+
+    const res = await fetch(server.origin, { headers: { accept: 'text/event-stream' } });
+    let text = '';
+    for await (const chunk of bodyOf(res).pipeThrough(new TextDecoderStream())) {
+      text += chunk;
+      for (let end = text.indexOf('\n\n'); end >= 0; end = text.indexOf('\n\n')) {
+        log.push(`received ${/data: (.*)/.exec(text.slice(0, end))?.[1]}`);
+        text = text.slice(end + 2);
+      }
+    }
+
+    expect(log.filter((entry) => entry.startsWith('received'))).toEqual(
+      [0, 1, 2, 3, 4].map((n) => `received {"n":${n}}`),
+    );
+    expect(log.indexOf('received {"n":0}')).toBeLessThan(log.indexOf('server ended'));
+  });
+
+  it('reads any other response in full, under the total time and size caps', async () => {
+    const server = await servers.start((req, res) => {
+      const type = req.url === '/sse' ? 'text/event-stream' : 'application/json';
+      res.writeHead(200, { 'content-type': type });
+      if (req.url === '/drip') {
+        const timer = setInterval(() => res.write(' '), 20);
+        res.once('close', () => clearInterval(timer));
+      } else {
+        res.end(`"${'x'.repeat(4_000)}"`);
+      }
+    });
+    const fetch = toFetch(createGuardedFetch({ allowPrivateNetworks: true, maxBytes: 1_000, timeout: 250 }));
+
+    expect(await fetch(`${server.origin}/big`).catch((e: unknown) => e)).toMatchObject({
+      code: 'ERR_OUTBOUND_TOO_LARGE',
+    });
+    expect(await fetch(`${server.origin}/drip`).catch((e: unknown) => e)).toMatchObject({
+      code: 'ERR_OUTBOUND_TIMEOUT',
+    });
+    expect(await (await fetch(`${server.origin}/sse`)).text()).toHaveLength(4_002);
+  });
+
+  it("closes the upstream connection when the caller's signal aborts mid-stream", async () => {
+    const server = await servers.start((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write('data: first\n\n');
+    });
+    const fetch = toFetch(createGuardedFetch({ allowPrivateNetworks: true }));
+    const controller = new AbortController();
+
+    const res = await fetch(new Request(server.origin, { signal: controller.signal }));
+    const reader = bodyOf(res).getReader();
+    await reader.read();
+    controller.abort(new Error('client went away'));
+
+    await expect(reader.read()).rejects.toThrow('client went away');
+    await server.connectionClosed;
+  });
+
+  it('re-checks a redirect for an event-stream request', async () => {
+    const target = await servers.start((_req, res) =>
+      res.writeHead(200, { 'content-type': 'text/event-stream' }).end(),
+    );
+    const start = await servers.start((_req, res) => res.writeHead(302, { location: target.origin }).end());
+    const fetch = toFetch(createGuardedFetch({ allowedHosts: [`127.0.0.1:${start.port}`] }));
+
+    const err = await fetch(start.origin, { headers: { accept: 'text/event-stream' } }).catch((e: unknown) => e);
+
+    expect(err).toMatchObject({ code: 'ERR_OUTBOUND_PRIVATE_ADDRESS' });
+    expect(target.requests).toHaveLength(0);
   });
 });
