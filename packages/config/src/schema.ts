@@ -167,6 +167,10 @@ export const telemetrySchema = z
   .strictObject({
     otlpEndpoint: httpUrl.optional(),
     serviceName: z.string().default('parley'),
+    /** How long the embedded span store keeps spans. */
+    spanRetention: duration.prefault('7d'),
+    /** Most spans the embedded span store keeps; the oldest go first. */
+    maxSpans: z.coerce.number().int().min(100).default(100_000),
   })
   .prefault({});
 

@@ -1,7 +1,16 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT_USAGE, reportCliError } from './cli-error.ts';
+import { registerAgentsRegisterCommand } from './commands/agents-register.ts';
+import { registerApprovalsCommands } from './commands/approvals.ts';
+import { registerAskCommand } from './commands/ask.ts';
+import { registerAuditCommands } from './commands/audit.ts';
 import { registerConfigCommands } from './commands/config.ts';
+import { registerIdentityCommands } from './commands/identity.ts';
+import { registerPolicyCommands } from './commands/policy.ts';
 import { registerServeCommands } from './commands/serve.ts';
+import { registerServersCommands } from './commands/servers.ts';
+import { registerToolsCommands } from './commands/tools.ts';
+import { registerTracesCommands } from './commands/traces.ts';
 
 /** Runs one command's action and turns its outcome into an exit code. */
 async function run(action: () => Promise<number | undefined>, flags: { json?: boolean } = {}): Promise<void> {
@@ -22,6 +31,15 @@ export function createProgram(): Command {
     .exitOverride();
   registerServeCommands(program, run);
   registerConfigCommands(program, run);
+  registerServersCommands(program, run);
+  registerToolsCommands(program, run);
+  registerIdentityCommands(program, run);
+  registerAgentsRegisterCommand(program, run);
+  registerAuditCommands(program, run);
+  registerPolicyCommands(program, run);
+  registerApprovalsCommands(program, run);
+  registerTracesCommands(program, run);
+  registerAskCommand(program, run);
   return program;
 }
 

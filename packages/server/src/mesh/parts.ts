@@ -1,7 +1,24 @@
 import type { MeshPart } from './part.ts';
+import { a2aPart } from './parts/a2a.ts';
+import { agentsPart } from './parts/agents.ts';
+import { auditPart } from './parts/audit.ts';
+import { consolePart } from './parts/console.ts';
+import { identityPart } from './parts/identity.ts';
+import { mcpPart } from './parts/mcp.ts';
+import { pipelinePart } from './parts/pipeline.ts';
+import { policyPart } from './parts/policy.ts';
 
 /**
  * The parts, in start order: each may use services published by the ones
- * before it. Later issues add identity, policy, audit, mcp, a2a, orchestrator.
+ * before it.
  */
-export const parts: readonly MeshPart[] = [];
+export const parts: readonly MeshPart[] = [
+  identityPart,
+  policyPart,
+  auditPart,
+  pipelinePart,
+  mcpPart,
+  agentsPart,
+  a2aPart,
+  consolePart,
+];

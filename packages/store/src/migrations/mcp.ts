@@ -1,4 +1,7 @@
 import type { Migration } from 'kysely/migration';
+import * as tables from './mcp-0400-tables.ts';
 
 /** The mcp part's migrations, one file each beside this one. */
-export const mcpMigrations: Record<string, Migration> = {};
+export const mcpMigrations: Record<string, Migration> = {
+  '0400-mcp-tables': tables,
+};

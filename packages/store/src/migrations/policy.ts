@@ -1,4 +1,7 @@
 import type { Migration } from 'kysely/migration';
+import * as policyTables from './policy-0200-policy-tables.ts';
 
 /** The policy part's migrations, one file each beside this one. */
-export const policyMigrations: Record<string, Migration> = {};
+export const policyMigrations: Record<string, Migration> = {
+  '0200-policy-tables': policyTables,
+};

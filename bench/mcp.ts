@@ -1,0 +1,195 @@
+// tools/call throughput and p50/p99 at 1, 10 and 100 concurrent clients through
+// the real mesh (startMesh, default parts: identity, policy, audit, pipeline,
+// mcp) in front of the everything server, against calling that server
+// directly and a plain node:http JSON-RPC echo server (the ceiling). Requests
+// are stateless 2026-07-28 tools/call POSTs; the load runs in a worker thread.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+
+const DURATION_MS = Number(process.env.DURATION_MS ?? 3000);
+const WARMUP_MS = 1000;
+const CONCURRENCY = [1, 10, 100];
+const TARGET_RATIO = 0.4;
+const TARGET_ADDED_P50_MS = 1;
+
+interface Load {
+  url: string;
+  token?: string;
+  concurrency: number;
+  durationMs: number;
+}
+interface Result {
+  perSecond: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+const body = JSON.stringify({
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'tools/call',
+  params: {
+    name: 'test_simple_text',
+    arguments: {},
+    _meta: {
+      'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+      'io.modelcontextprotocol/clientInfo': { name: 'bench', version: '1' },
+      'io.modelcontextprotocol/clientCapabilities': {},
+    },
+  },
+});
+
+async function runLoad(load: Load): Promise<Result> {
+  const headers: Record<string, string> = {
+    accept: 'application/json, text/event-stream',
+    'content-type': 'application/json',
+    'mcp-protocol-version': '2026-07-28',
+    'mcp-method': 'tools/call',
+    'mcp-name': 'test_simple_text',
+    ...(load.token ? { authorization: `Bearer ${load.token}` } : {}),
+  };
+  const call = async () => {
+    const response = await fetch(load.url, { method: 'POST', headers, body });
+    const text = await response.text();
+    return response.ok && text.includes('simple text response');
+  };
+  const phase = async (ms: number, samples: number[] | undefined) => {
+    let errors = 0;
+    const until = performance.now() + ms;
+    await Promise.all(
+      Array.from({ length: load.concurrency }, async () => {
+        while (performance.now() < until) {
+          const t = performance.now();
+          const ok = await call().catch(() => false);
+          if (!ok) errors++;
+          samples?.push(performance.now() - t);
+        }
+      }),
+    );
+    return errors;
+  };
+  await phase(WARMUP_MS, undefined);
+  const samples: number[] = [];
+  const started = performance.now();
+  const errors = await phase(load.durationMs, samples);
+  const elapsed = performance.now() - started;
+  samples.sort((a, b) => a - b);
+  return {
+    perSecond: (samples.length / elapsed) * 1000,
+    p50: samples[Math.floor(samples.length * 0.5)] ?? 0,
+    p99: samples[Math.floor(samples.length * 0.99)] ?? 0,
+    errors,
+  };
+}
+
+function inWorker(load: Load): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL(import.meta.url), { workerData: load });
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+}
+
+/** The ceiling: a node:http server that answers every POST with a canned JSON-RPC result. */
+async function startEcho(): Promise<{ url: string; close(): void }> {
+  const answer = JSON.stringify({
+    jsonrpc: '2.0',
+    id: 1,
+    result: { content: [{ type: 'text', text: 'This is a simple text response for testing.' }] },
+  });
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const { id } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { id: unknown };
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(answer.replace('"id":1', `"id":${JSON.stringify(id)}`));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`, close: () => server.close() };
+}
+
+async function main(): Promise<void> {
+  const { validateConfig } = await import('@parley/config');
+  const { silentLogger } = await import('@parley/core');
+  const { startMesh } = await import('@parley/server');
+  const { serveEverything } = await import('@parley/example-mcp-everything');
+  type Identity = import('@parley/identity').IdentityService;
+
+  const everything = await serveEverything();
+  const echo = await startEcho();
+  const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-mcp-'));
+  const policyFile = join(dataDir, 'bench.cedar');
+  writeFileSync(
+    policyFile,
+    '@id("bench-alice") permit (principal == User::"alice", action, resource in McpServer::"everything");\n' +
+      '@id("bench-alice-discover") permit (principal == User::"alice", action, resource == McpServer::"everything");\n',
+  );
+  const mesh = await startMesh({
+    config: validateConfig({
+      dataDir,
+      server: { port: 0 },
+      log: { level: 'silent' },
+      policy: { files: [policyFile] },
+      mcp: {
+        servers: [{ name: 'everything', url: everything.url, prefix: '' }],
+        rateLimit: { requests: 10_000_000, window: '1m' },
+      },
+    }),
+    mode: 'dev',
+    logger: silentLogger(),
+  });
+  const identity = mesh.context.services.get('identity') as Identity;
+  // alice's API key, bound to the gateway's resource URL, as the bearer credential.
+  const { key } = await identity.createApiKey({ principal: 'alice', scopes: ['mcp'], resources: [`${mesh.url}/mcp`] });
+
+  const rows: Array<{ name: string; c: number; r: Result }> = [];
+  try {
+    for (const concurrency of CONCURRENCY) {
+      const targets = [
+        { name: 'gateway (full mesh)', url: `${mesh.url}/mcp`, token: key },
+        { name: 'upstream direct', url: everything.url },
+        { name: 'node:http echo (ceiling)', url: echo.url },
+      ];
+      for (const target of targets) {
+        const r = await inWorker({ ...target, concurrency, durationMs: DURATION_MS });
+        rows.push({ name: target.name, c: concurrency, r });
+      }
+    }
+  } finally {
+    await mesh.close();
+    await everything.close();
+    echo.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+
+  const f = (n: number, d = 2) => n.toFixed(d);
+  console.log('| target | clients | calls/s | p50 ms | p99 ms | errors | vs ceiling |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  let ok = true;
+  for (const { name, c, r } of rows) {
+    const ceiling = rows.find((x) => x.c === c && x.name.includes('ceiling'))?.r.perSecond ?? 1;
+    console.log(
+      `| ${name} | ${c} | ${f(r.perSecond, 0)} | ${f(r.p50)} | ${f(r.p99)} | ${r.errors} | ${f((r.perSecond / ceiling) * 100, 0)}% |`,
+    );
+    if (r.errors > 0) ok = false;
+  }
+  const at = (name: string, c: number) => rows.find((x) => x.c === c && x.name.startsWith(name))?.r;
+  const added = (at('gateway', 1)?.p50 ?? 0) - (at('upstream', 1)?.p50 ?? 0);
+  const best = Math.max(
+    ...CONCURRENCY.map((c) => (at('gateway', c)?.perSecond ?? 0) / (at('node:http', c)?.perSecond ?? 1)),
+  );
+  console.log(`\nadded p50 at 1 client (gateway - direct): ${f(added, 3)} ms (target <= ${TARGET_ADDED_P50_MS} ms)`);
+  console.log(`best gateway/ceiling throughput: ${f(best * 100, 0)}% (target >= ${TARGET_RATIO * 100}%)`);
+  if (added > TARGET_ADDED_P50_MS || best < TARGET_RATIO) console.log('TARGET MISSED');
+  if (!ok) process.exitCode = 1;
+}
+
+if (isMainThread) await main();
+else parentPort?.postMessage(await runLoad(workerData as Load));

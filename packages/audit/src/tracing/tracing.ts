@@ -1,0 +1,85 @@
+import { context, propagation, trace } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BatchSpanProcessor, NodeTracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace-node';
+import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import type { Logger } from '@parley/core';
+import type { SpanStore } from './span-store.ts';
+import { SpanStoreExporter } from './span-store-exporter.ts';
+
+export interface TracingOptions {
+  serviceName: string;
+  /** The embedded span store every finished span is written to. */
+  spans: SpanStore;
+  /** OTLP/HTTP base URL (`…:4318`); spans go to `<endpoint>/v1/traces` as well. */
+  otlpEndpoint?: string | undefined;
+  /** Delay before a batch of finished spans is written (default 1 s). */
+  batchDelayMs?: number;
+  logger?: Logger;
+}
+
+/** The running tracing SDK. */
+export interface Tracing {
+  /** Where spans are exported over OTLP, if anywhere. */
+  readonly otlpUrl: string | undefined;
+  /** Writes every finished span out now (tests, shutdown). */
+  flush(): Promise<void>;
+  /** Flushes, shuts the SDK down and unregisters the global provider. */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Registers the OpenTelemetry SDK for this process: a tracer provider with the
+ * W3C trace-context propagator, the embedded span store, and OTLP/HTTP export
+ * when an endpoint is configured. Other parts only use `@opentelemetry/api`.
+ * @see https://opentelemetry.io/docs/specs/otel/trace/sdk/
+ */
+export function startTracing(options: TracingOptions): Tracing {
+  const delay = options.batchDelayMs ?? 1000;
+  const storeExporter = new SpanStoreExporter(options.spans, options.logger);
+  const processors: SpanProcessor[] = [
+    new BatchSpanProcessor(storeExporter, {
+      scheduledDelayMillis: delay,
+      maxQueueSize: 8192,
+      maxExportBatchSize: 512,
+    }),
+  ];
+  const otlpUrl = options.otlpEndpoint ? `${options.otlpEndpoint.replace(/\/+$/, '')}/v1/traces` : undefined;
+  if (otlpUrl) {
+    // OTLP/HTTP with JSON bodies, which every collector accepts on :4318.
+    const exporter = new OTLPTraceExporter({ url: otlpUrl });
+    processors.push(new BatchSpanProcessor(exporter, { scheduledDelayMillis: delay }));
+  }
+  const provider = new NodeTracerProvider({
+    resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName }),
+    spanProcessors: processors,
+  });
+  // A previous provider (tests, a restarted mesh) must not keep the globals.
+  trace.disable();
+  propagation.disable();
+  provider.register({ propagator: new W3CTraceContextPropagator() });
+  let stopped: Promise<void> | undefined;
+  return {
+    otlpUrl,
+    async flush() {
+      await provider.forceFlush();
+      // A batch the processor's timer handed over just before may still be writing.
+      await storeExporter.forceFlush();
+    },
+    shutdown() {
+      stopped ??= (async () => {
+        try {
+          await provider.forceFlush();
+        } catch (error) {
+          options.logger?.warn({ err: error }, 'flushing spans on shutdown failed');
+        }
+        await provider.shutdown();
+        trace.disable();
+        propagation.disable();
+        context.disable();
+      })();
+      return stopped;
+    },
+  };
+}

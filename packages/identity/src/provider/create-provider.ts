@@ -1,0 +1,133 @@
+import type { Clock, FetchFunction } from '@parley/core';
+import type { Store } from '@parley/store';
+import Provider, { type Configuration, errors, type KoaContextWithOIDC } from 'oidc-provider';
+import type { SigningKeyRing } from '../keys/signing-keys.ts';
+import type { PrincipalDirectory } from '../principals/directory.ts';
+import type { ResourceRegistry } from '../resources/resource-registry.ts';
+import { StoreAdapter } from '../store/oidc-adapter.ts';
+import { renderErrorPage } from './pages.ts';
+import { OAUTH_ROUTES } from './routes.ts';
+
+export interface ProviderOptions {
+  issuer: string;
+  store: Store;
+  clock: Clock;
+  keys: SigningKeyRing;
+  directory: PrincipalDirectory;
+  resources: ResourceRegistry;
+  cookieKeys: string[];
+  accessTokenTtlMs: number;
+  refreshTokenTtlMs: number;
+  /** Fetch for Client ID Metadata Documents (the guarded client). */
+  fetch: FetchFunction;
+  trustProxy: boolean;
+}
+
+/**
+ * The embedded OAuth 2.1 authorization server: oidc-provider configured for
+ * Parley (store-backed, own pages, JWT access tokens bound to one resource,
+ * PKCE S256 required, DPoP, DCR, Client ID Metadata Documents).
+ * @see https://www.rfc-editor.org/rfc/rfc8707
+ */
+export function createProvider(options: ProviderOptions): Provider {
+  const { issuer, resources, directory } = options;
+  const seconds = (ms: number) => Math.max(1, Math.floor(ms / 1000));
+  const accessTokenTTL = seconds(options.accessTokenTtlMs);
+
+  const getResourceServerInfo = async (
+    ctx: KoaContextWithOIDC,
+    indicator: string,
+    client: { scope?: string | undefined },
+  ) => {
+    const resource = resources.find(indicator);
+    if (!resource) throw new errors.InvalidTarget(`unknown resource ${indicator}`);
+    return {
+      scope: resource.scopes ? resource.scopes.join(' ') : grantableScopes(ctx, indicator, client.scope),
+      audience: resource.url,
+      accessTokenTTL,
+      accessTokenFormat: 'jwt' as const,
+      jwt: { sign: { alg: 'RS256' as const } },
+    };
+  };
+
+  const configuration: Configuration = {
+    adapter: StoreAdapter.factory(
+      options.store,
+      options.clock,
+      (clientId) => directory.principalByClientId(clientId)?.disabled === true,
+    ),
+    jwks: { keys: options.keys.privateJwks() as NonNullable<Configuration['jwks']>['keys'] },
+    cookies: { keys: options.cookieKeys, long: { signed: true }, short: { signed: true } },
+    routes: OAUTH_ROUTES,
+    claims: { openid: ['sub'], profile: ['preferred_username'] },
+    scopes: ['openid', 'offline_access', 'profile'],
+    async findAccount(_ctx, sub) {
+      const principal = directory.principal(sub);
+      if (principal?.kind !== 'user' || principal.disabled) return undefined;
+      return { accountId: sub, claims: async () => ({ sub, preferred_username: sub }) };
+    },
+    interactions: { url: (_ctx, interaction) => `/oauth/interaction/${interaction.uid}` },
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      introspection: { enabled: true },
+      revocation: { enabled: true },
+      registration: { enabled: true },
+      rpInitiatedLogout: { enabled: false },
+      dPoP: { enabled: true },
+      clientIdMetadataDocument: { enabled: true, ack: 'draft-02' },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: async (_ctx, _client, oneOf) => oneOf,
+        useGrantedResource: async () => true,
+        getResourceServerInfo,
+      },
+    } as Configuration['features'],
+    responseTypes: ['code'],
+    pkce: { required: () => true },
+    clientDefaults: {
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'client_secret_basic',
+      id_token_signed_response_alg: 'RS256',
+    },
+    rotateRefreshToken: true,
+    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    ttl: {
+      AccessToken: accessTokenTTL,
+      ClientCredentials: accessTokenTTL,
+      RefreshToken: seconds(options.refreshTokenTtlMs),
+      AuthorizationCode: 60,
+      IdToken: 3600,
+      Interaction: 3600,
+      Session: 14 * 24 * 3600,
+      Grant: seconds(options.refreshTokenTtlMs),
+    },
+    extraTokenClaims: async () => undefined,
+    fetch: options.fetch as Configuration['fetch'],
+    renderError: async (ctx, out) => {
+      ctx.type = 'html';
+      ctx.body = renderErrorPage(String(out.error), String(out.error_description ?? ''));
+    },
+  };
+  const provider = new Provider(issuer, configuration);
+  provider.proxy = options.trustProxy;
+  return provider;
+}
+
+/** Scopes a resource without a declared list may carry: what the client asked for and may ask for. */
+function grantableScopes(ctx: KoaContextWithOIDC, indicator: string, clientScope: string | undefined): string {
+  const oidc = ctx.oidc as unknown as {
+    params?: { scope?: unknown };
+    entities?: Record<string, { scope?: unknown; getResourceScope?: (r: string) => string } | undefined>;
+  };
+  const parts: unknown[] = [oidc.params?.scope, clientScope];
+  for (const name of ['AuthorizationCode', 'RefreshToken']) parts.push(oidc.entities?.[name]?.scope);
+  parts.push(oidc.entities?.Grant?.getResourceScope?.(indicator));
+  const scopes = new Set<string>();
+  for (const part of parts) {
+    if (typeof part === 'string') for (const scope of part.split(' ')) if (scope) scopes.add(scope);
+  }
+  for (const oidcScope of ['openid', 'offline_access', 'profile']) scopes.delete(oidcScope);
+  return [...scopes].join(' ');
+}

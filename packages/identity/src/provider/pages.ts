@@ -1,0 +1,100 @@
+/** Escapes text for HTML element content and attribute values. */
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function layout(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${escapeHtml(title)} · Parley</title>
+<style>
+body{font-family:system-ui,sans-serif;max-width:26rem;margin:4rem auto;padding:0 1rem;color:#1b1f24}
+h1{font-size:1.4rem}label{display:block;margin:.8rem 0 .2rem;font-weight:600}
+input[type=text],input[type=password]{width:100%;padding:.5rem;font-size:1rem;box-sizing:border-box}
+button{margin-top:1rem;padding:.55rem 1.1rem;font-size:1rem;cursor:pointer}
+.error{color:#a40e26;background:#ffebe9;padding:.5rem;border-radius:4px}
+ul{padding-left:1.2rem}code{background:#f2f4f7;padding:0 .25rem}
+</style>
+</head>
+<body>
+<main>
+${body}
+</main>
+</body>
+</html>`;
+}
+
+/** The sign-in form of an interaction. */
+export function renderLoginPage(input: {
+  uid: string;
+  csrf: string;
+  clientName: string;
+  error?: string;
+  username?: string;
+}): string {
+  const action = `/oauth/interaction/${encodeURIComponent(input.uid)}/login`;
+  return layout(
+    'Sign in',
+    `<h1>Sign in to Parley</h1>
+<p><strong>${escapeHtml(input.clientName)}</strong> wants to act with your identity.</p>
+${input.error ? `<p class="error" role="alert">${escapeHtml(input.error)}</p>` : ''}
+<form method="post" action="${action}">
+<input type="hidden" name="csrf" value="${escapeHtml(input.csrf)}">
+<label for="username">Username</label>
+<input type="text" id="username" name="username" autocomplete="username" required autofocus value="${escapeHtml(input.username ?? '')}">
+<label for="password">Password</label>
+<input type="password" id="password" name="password" autocomplete="current-password" required>
+<button type="submit">Sign in</button>
+</form>
+<form method="post" action="/oauth/interaction/${encodeURIComponent(input.uid)}/abort">
+<input type="hidden" name="csrf" value="${escapeHtml(input.csrf)}">
+<button type="submit">Cancel</button>
+</form>`,
+  );
+}
+
+/** The consent form: which client, which scopes, for which resources. */
+export function renderConsentPage(input: {
+  uid: string;
+  csrf: string;
+  clientName: string;
+  username: string;
+  scopes: readonly string[];
+  resources: ReadonlyArray<{ url: string; scopes: readonly string[] }>;
+}): string {
+  const base = `/oauth/interaction/${encodeURIComponent(input.uid)}`;
+  const items = [
+    ...input.scopes.map((scope) => `<li><code>${escapeHtml(scope)}</code></li>`),
+    ...input.resources.map(
+      (r) =>
+        `<li>${escapeHtml(r.url)}${r.scopes.length > 0 ? `: ${r.scopes.map((s) => `<code>${escapeHtml(s)}</code>`).join(' ')}` : ''}</li>`,
+    ),
+  ];
+  return layout(
+    'Authorize',
+    `<h1>Authorize ${escapeHtml(input.clientName)}</h1>
+<p>Signed in as <strong>${escapeHtml(input.username)}</strong>. <strong>${escapeHtml(input.clientName)}</strong> asks for:</p>
+<ul aria-label="Requested access">${items.join('')}</ul>
+<form method="post" action="${base}/consent">
+<input type="hidden" name="csrf" value="${escapeHtml(input.csrf)}">
+<button type="submit">Allow</button>
+</form>
+<form method="post" action="${base}/abort">
+<input type="hidden" name="csrf" value="${escapeHtml(input.csrf)}">
+<button type="submit">Deny</button>
+</form>`,
+  );
+}
+
+/** An error page for the browser side of the authorization server. */
+export function renderErrorPage(error: string, description: string): string {
+  return layout(
+    'Error',
+    `<h1>Something went wrong</h1>
+<p class="error" role="alert"><code>${escapeHtml(error)}</code>${description ? `: ${escapeHtml(description)}` : ''}</p>`,
+  );
+}

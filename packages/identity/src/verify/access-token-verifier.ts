@@ -1,0 +1,92 @@
+import type { Clock } from '@parley/core';
+import { TokenRejectedError } from '../errors.ts';
+import type { TrustedIssuers } from '../external/trusted-issuers.ts';
+import type { SigningKeyRing } from '../keys/signing-keys.ts';
+import { parseAct, splitScope, type VerifiedToken } from '../tokens/claims.ts';
+import { decodePayload, splitCompactJwt, verifyRs256 } from '../tokens/compact-jwt.ts';
+
+export interface AccessTokenVerifierOptions {
+  issuer: string;
+  keys: SigningKeyRing;
+  clock: Clock;
+  trustedIssuers?: TrustedIssuers;
+}
+
+/**
+ * Verifies a JWT access token: Parley's own (RS256, kid from the cached key
+ * ring, no store read) or a trusted external issuer's. Audience is checked
+ * when `audience` is given (RFC 8707 binding); revocation and principals are
+ * the caller's concern.
+ * @see https://www.rfc-editor.org/rfc/rfc9068#section-4
+ */
+export class AccessTokenVerifier {
+  readonly #options: AccessTokenVerifierOptions;
+
+  constructor(options: AccessTokenVerifierOptions) {
+    this.#options = options;
+  }
+
+  async verify(token: string, audience?: string): Promise<VerifiedToken> {
+    const jwt = splitCompactJwt(token);
+    if (!jwt) throw new TokenRejectedError('ERR_AUTH_MALFORMED_TOKEN', 'the access token is not a JWT');
+    const payload = decodePayload(jwt);
+    if (!payload) throw new TokenRejectedError('ERR_AUTH_MALFORMED_TOKEN', 'the access token payload is not JSON');
+    const { issuer, keys, clock, trustedIssuers } = this.#options;
+    if (payload.iss !== issuer) {
+      if (typeof payload.iss === 'string' && trustedIssuers?.has(payload.iss)) {
+        return trustedIssuers.verify(token, payload.iss, audience);
+      }
+      throw new TokenRejectedError('ERR_AUTH_WRONG_ISSUER', 'the access token was not issued by a trusted issuer');
+    }
+    if (jwt.header.alg !== 'RS256') {
+      throw new TokenRejectedError('ERR_AUTH_UNSUPPORTED_ALG', 'the access token is not signed with RS256');
+    }
+    const key = typeof jwt.header.kid === 'string' ? keys.publicKey(jwt.header.kid) : undefined;
+    if (!key) throw new TokenRejectedError('ERR_AUTH_UNKNOWN_KEY', 'the access token is signed with an unknown key');
+    if (!verifyRs256(jwt, key)) {
+      throw new TokenRejectedError('ERR_AUTH_BAD_SIGNATURE', 'the access token signature is invalid');
+    }
+    return checkClaims(payload, clock, audience);
+  }
+}
+
+/** The registered-claim checks shared by own and external tokens. */
+export function checkClaims(
+  payload: Record<string, unknown>,
+  clock: Clock,
+  audience: string | undefined,
+  externalUsername?: string,
+): VerifiedToken {
+  const now = clock.now();
+  const { exp, nbf, sub, jti, aud } = payload;
+  if (typeof exp !== 'number') throw new TokenRejectedError('ERR_AUTH_MALFORMED_TOKEN', 'the access token has no exp');
+  if (exp * 1000 <= now) throw new TokenRejectedError('ERR_AUTH_TOKEN_EXPIRED', 'the access token has expired');
+  if (typeof nbf === 'number' && nbf * 1000 > now + 30_000) {
+    throw new TokenRejectedError('ERR_AUTH_TOKEN_NOT_YET_VALID', 'the access token is not yet valid');
+  }
+  if (typeof sub !== 'string') throw new TokenRejectedError('ERR_AUTH_MALFORMED_TOKEN', 'the access token has no sub');
+  const audiences =
+    typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud.filter((a) => typeof a === 'string') : [];
+  if (audience !== undefined && !audiences.includes(audience)) {
+    throw new TokenRejectedError('ERR_AUTH_WRONG_AUDIENCE', `the access token is not meant for ${audience}`);
+  }
+  let act: VerifiedToken['act'];
+  try {
+    act = parseAct(payload.act);
+  } catch (error) {
+    throw new TokenRejectedError('ERR_AUTH_MALFORMED_TOKEN', 'the access token has a malformed act claim', error);
+  }
+  const cnf = payload.cnf as { jkt?: unknown } | undefined;
+  return {
+    issuer: String(payload.iss),
+    subject: sub,
+    audience: audiences,
+    clientId: typeof payload.client_id === 'string' ? payload.client_id : undefined,
+    scopes: splitScope(payload.scope),
+    jti: typeof jti === 'string' ? jti : `${sub}:${exp}`,
+    expiresAt: exp * 1000,
+    act,
+    jkt: typeof cnf?.jkt === 'string' ? cnf.jkt : undefined,
+    ...(externalUsername === undefined ? {} : { externalUsername }),
+  };
+}

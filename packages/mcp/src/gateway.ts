@@ -1,0 +1,275 @@
+import type { Config } from '@parley/config';
+import {
+  type Caller,
+  type Clock,
+  ConflictError,
+  type EventBus,
+  type GuardedAction,
+  type Logger,
+  NotFoundError,
+  type RequestPipeline,
+  ValidationError,
+} from '@parley/core';
+import type { Store } from '@parley/store';
+import type { FastifyInstance } from 'fastify';
+import { Federation } from './gateway/federation.ts';
+import { registerAdminRoutes } from './http/admin-routes.ts';
+import { type FrontDoor, registerFrontDoor } from './http/front-door.ts';
+import { registerProtectedResourceMetadata } from './http/protected-resource.ts';
+import { RateLimiter } from './http/rate-limiter.ts';
+import { type QuarantinedTool, ToolPins } from './pinning/tool-pins.ts';
+import { ServerStore } from './servers/server-store.ts';
+import { UpstreamCredentials } from './upstream/credentials.ts';
+import { isHttpUpstream, type UpstreamDefinition } from './upstream/definition.ts';
+import type { Upstream } from './upstream/upstream.ts';
+
+export interface McpGatewayOptions {
+  readonly app: FastifyInstance;
+  /** The externally visible base URL, no trailing slash. */
+  readonly baseUrl: string;
+  /** The authorization server named in the protected-resource metadata (default `baseUrl`). */
+  readonly issuer?: string;
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly bus?: EventBus;
+  readonly pipeline: RequestPipeline;
+  readonly config: Config['mcp'];
+  /** How HTTP upstreams are fetched; pass the guarded client (`toFetch(createGuardedFetch(...))`). */
+  readonly fetch?: typeof fetch;
+  /** Environment for `valueEnv` / `clientSecretEnv` secrets (default `process.env`). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly scopesSupported?: readonly string[];
+  /** Extra `Host` names accepted besides the base URL's (DNS-rebinding protection). */
+  readonly allowedHostnames?: readonly string[];
+  readonly requestTimeout?: number;
+  readonly backoff?: { initialMs: number; maxMs: number };
+}
+
+/** An upstream as `parley servers list` shows it. */
+export interface ServerInfo {
+  name: string;
+  transport: 'http' | 'stdio';
+  target: string;
+  source: 'config' | 'api';
+  status: string;
+  tools: number;
+  error?: string;
+}
+
+/** A tool as `parley tools list` shows it. */
+export interface ToolInfo {
+  name: string;
+  server: string;
+  digest: string;
+  quarantined: boolean;
+  pinnedAt: number;
+}
+
+/**
+ * The MCP gateway (issue 5): one authenticated, policy-checked endpoint over
+ * many upstream MCP servers.
+ * @see https://modelcontextprotocol.io/specification/2025-11-25
+ */
+export class McpGateway {
+  readonly url: string;
+  readonly #options: McpGatewayOptions;
+  readonly #federation: Federation;
+  readonly #pins: ToolPins;
+  readonly #servers: ServerStore;
+  readonly #credentials = new Map<Upstream, UpstreamCredentials>();
+  #frontDoor: FrontDoor | undefined;
+
+  private constructor(options: McpGatewayOptions) {
+    this.#options = options;
+    this.url = `${options.baseUrl}/mcp`;
+    this.#pins = new ToolPins(options.store, options.clock);
+    this.#servers = new ServerStore(options.store, options.clock);
+    const fetchUpstream = options.fetch ?? fetch;
+    this.#federation = new Federation({
+      pins: this.#pins,
+      clock: options.clock,
+      logger: options.logger,
+      virtualServers: options.config.virtualServers,
+      upstreamOptions: (definition) => ({
+        fetch: fetchUpstream,
+        gatewayHeaders: () => this.#credentialsFor(definition).forGateway(),
+        ...(options.requestTimeout === undefined ? {} : { requestTimeout: options.requestTimeout }),
+        ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
+      }),
+      onQuarantine: (server, tool) => {
+        void options.bus?.publish('mcp.tool.quarantined', { server, tool });
+        void options.pipeline
+          .record({
+            caller: undefined,
+            action: this.#adminAction('tools/quarantine', server, tool),
+            decision: undefined,
+            outcome: 'denied',
+            error: 'tool definition changed since it was pinned',
+            latencyMs: 0,
+          })
+          .catch(() => {});
+      },
+      onListChanged: (kind) => this.#frontDoor?.listChanged(kind),
+      onResourceUpdated: (uri) => this.#frontDoor?.resourceUpdated(uri),
+    });
+  }
+
+  /** Registers the routes and connects every configured and stored upstream. */
+  static async start(options: McpGatewayOptions): Promise<McpGateway> {
+    const gateway = new McpGateway(options);
+    const baseHost = new URL(options.baseUrl).hostname;
+    const loopback = ['127.0.0.1', 'localhost', '[::1]', '::1'];
+    const allowedHostnames = [
+      baseHost,
+      ...(loopback.includes(baseHost) ? loopback : []),
+      ...(options.allowedHostnames ?? []),
+    ];
+    gateway.#frontDoor = registerFrontDoor({
+      app: options.app,
+      baseUrl: options.baseUrl,
+      pipeline: options.pipeline,
+      federation: gateway.#federation,
+      deps: {
+        federation: gateway.#federation,
+        pipeline: options.pipeline,
+        credentials: (upstream) => gateway.#credentialsFor(upstream.definition),
+        approvalWait: options.config.approvalWait,
+        logger: options.logger,
+        now: () => options.clock.now(),
+      },
+      rateLimiter: new RateLimiter({
+        requests: options.config.rateLimit.requests,
+        windowMs: options.config.rateLimit.window,
+        clock: options.clock,
+      }),
+      logger: options.logger,
+      now: () => options.clock.now(),
+      allowedHostnames,
+    });
+    registerProtectedResourceMetadata(options.app, {
+      baseUrl: options.baseUrl,
+      issuer: options.issuer ?? options.baseUrl,
+      scopesSupported: options.scopesSupported ?? ['mcp'],
+      federation: gateway.#federation,
+    });
+    registerAdminRoutes(options.app, { baseUrl: options.baseUrl, pipeline: options.pipeline, gateway });
+    const stored = await gateway.#servers.list();
+    const configured = new Set(options.config.servers.map((s) => s.name));
+    await Promise.all([
+      ...options.config.servers.map((definition) => gateway.#federation.add(definition, 'config')),
+      ...stored.filter((d) => !configured.has(d.name)).map((definition) => gateway.#federation.add(definition, 'api')),
+    ]);
+    return gateway;
+  }
+
+  listServers(): ServerInfo[] {
+    return this.#federation.list().map(({ upstream, source }) => describe(upstream, source));
+  }
+
+  /** Adds an upstream at run time (stored, so it survives restarts). */
+  async addServer(definition: UpstreamDefinition, caller?: Caller): Promise<ServerInfo> {
+    if (this.#federation.get(definition.name)) throw new ConflictError(`server ${definition.name} already exists`);
+    await this.#servers.add(definition);
+    const upstream = await this.#federation.add(definition, 'api');
+    await this.#audit(caller, 'servers/add', definition.name);
+    return describe(upstream, 'api');
+  }
+
+  async removeServer(name: string, caller?: Caller): Promise<void> {
+    const upstream = this.#federation.get(name);
+    if (!upstream) throw new NotFoundError(`server ${name}`);
+    if (this.listServers().find((s) => s.name === name)?.source === 'config') {
+      throw new ConflictError(`server ${name} comes from the configuration file; remove it there`);
+    }
+    await this.#federation.remove(name);
+    this.#credentials.delete(upstream);
+    await this.#servers.remove(name);
+    await this.#pins.forget(name);
+    await this.#audit(caller, 'servers/remove', name);
+  }
+
+  async listTools(): Promise<ToolInfo[]> {
+    return (await this.#pins.listPins()).map((pin) => ({
+      name: `${pin.server}.${pin.tool}`,
+      server: pin.server,
+      digest: pin.digest,
+      quarantined: pin.quarantined,
+      pinnedAt: pin.pinnedAt,
+    }));
+  }
+
+  listQuarantined(): Promise<QuarantinedTool[]> {
+    return this.#pins.listQuarantined();
+  }
+
+  /** Accepts a quarantined definition of `<server>.<tool>` (upstream names). */
+  async acceptTool(name: string, caller?: Caller): Promise<{ name: string; digest: string; previous: string }> {
+    const dot = name.indexOf('.');
+    if (dot <= 0) throw new ValidationError('tool names are written <server>.<tool>');
+    const server = name.slice(0, dot);
+    const tool = name.slice(dot + 1);
+    const accepted = await this.#pins.accept(server, tool);
+    await this.#audit(caller, 'tools/accept', server, tool);
+    void this.#options.bus?.publish('mcp.tool.accepted', { server, tool, digest: accepted.digest });
+    this.#frontDoor?.listChanged('tools');
+    return { name, ...accepted };
+  }
+
+  async stop(): Promise<void> {
+    await this.#frontDoor?.close();
+    await this.#federation.stop();
+  }
+
+  #credentialsFor(definition: UpstreamDefinition): UpstreamCredentials {
+    const upstream = this.#federation.get(definition.name);
+    const cached = upstream ? this.#credentials.get(upstream) : undefined;
+    if (cached) return cached;
+    const credentials = new UpstreamCredentials({
+      auth: isHttpUpstream(definition) ? definition.auth : { type: 'none' },
+      audience: isHttpUpstream(definition) ? definition.url : definition.name,
+      pipeline: this.#options.pipeline,
+      env: this.#options.env ?? process.env,
+      fetch: this.#options.fetch ?? fetch,
+      now: () => this.#options.clock.now(),
+    });
+    if (upstream) this.#credentials.set(upstream, credentials);
+    return credentials;
+  }
+
+  #adminAction(action: string, server: string, tool?: string): GuardedAction {
+    return {
+      protocol: 'admin',
+      action,
+      resource: tool === undefined ? { type: 'McpServer', id: server } : { type: 'Tool', id: `${server}.${tool}` },
+      parents: [{ type: 'McpServer', id: server }],
+      audience: `${this.#options.baseUrl}/api`,
+    };
+  }
+
+  async #audit(caller: Caller | undefined, action: string, server: string, tool?: string): Promise<void> {
+    await this.#options.pipeline
+      .record({
+        caller,
+        action: this.#adminAction(action, server, tool),
+        decision: undefined,
+        outcome: 'ok',
+        latencyMs: 0,
+      })
+      .catch((err: unknown) => this.#options.logger.error({ err }, 'recording an admin action failed'));
+  }
+}
+
+function describe(upstream: Upstream, source: 'config' | 'api'): ServerInfo {
+  const definition = upstream.definition;
+  const info: ServerInfo = {
+    name: upstream.name,
+    transport: upstream.transportKind,
+    target: isHttpUpstream(definition) ? definition.url : [definition.command, ...definition.args].join(' '),
+    source,
+    status: upstream.status,
+    tools: upstream.catalog.tools.length,
+  };
+  if (upstream.lastError !== undefined) info.error = upstream.lastError;
+  return info;
+}

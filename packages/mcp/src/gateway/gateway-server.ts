@@ -1,0 +1,273 @@
+import { type CallToolResult, ProtocolError, Server, type ServerContext } from '@modelcontextprotocol/server';
+import type { Caller, GuardDecision, GuardedAction, HopRecord, Logger, RequestPipeline } from '@parley/core';
+import { McpErrorCode, McpGatewayError } from '../errors.ts';
+import type { CallRelay } from '../upstream/call-relay.ts';
+import type { UpstreamCredentials } from '../upstream/credentials.ts';
+import type { Upstream } from '../upstream/upstream.ts';
+import type { Federation } from './federation.ts';
+import { authorizeAction } from './guard.ts';
+
+/** Who is on the other side of one front-door session (or one stateless request). */
+export interface GatewaySession {
+  readonly caller: Caller;
+  /** `/mcp/<virtualServer>`, or undefined for `/mcp`. */
+  readonly virtualServer: string | undefined;
+  /** The resource URL the caller addressed (the token's audience). */
+  readonly audience: string;
+  readonly sourceIp?: string | undefined;
+  /** Whether the caller's client can be sent URL-mode elicitations (2025-11-25 sessions only). */
+  readonly urlElicitation: () => boolean;
+}
+
+export interface GatewayDeps {
+  readonly federation: Federation;
+  readonly pipeline: RequestPipeline;
+  readonly credentials: (upstream: Upstream) => UpstreamCredentials;
+  readonly approvalWait: number;
+  readonly logger: Logger;
+  readonly now: () => number;
+  /** Records subscriptions so `notifications/resources/updated` can be routed back. */
+  readonly onSubscribe?: (uri: string, subscribed: boolean) => void;
+}
+
+/**
+ * The gateway as an MCP server, for one session: lists are the federated
+ * catalog filtered by policy; every call runs the pipeline (decide, approve,
+ * credential, forward, record). Built on the SDK's low-level `Server`, which
+ * owns the protocol (both eras).
+ * @see https://modelcontextprotocol.io/specification/2025-11-25/server
+ */
+export function createGatewayServer(deps: GatewayDeps, session: GatewaySession): Server {
+  const server = new Server(
+    { name: 'parley', title: 'Parley MCP gateway', version: '0.1.0' },
+    {
+      capabilities: {
+        tools: { listChanged: true },
+        resources: { listChanged: true, subscribe: true },
+        prompts: { listChanged: true },
+        completions: {},
+        logging: {},
+      },
+      instructions: 'Parley federates the MCP servers of your organisation; tool names are <server>.<tool>.',
+    },
+  );
+  const { federation, pipeline } = deps;
+  const vs = session.virtualServer;
+  const mcpServer = (upstream: Upstream) => ({ type: 'McpServer', id: upstream.name });
+  const action = (
+    name: string,
+    type: string,
+    id: string,
+    upstream: Upstream,
+    args?: Record<string, unknown>,
+  ): GuardedAction => ({
+    protocol: 'mcp',
+    action: name,
+    resource: { type, id },
+    // An McpServer is its own top: a parent here would be a cycle in Cedar's entity graph.
+    parents: type === 'McpServer' ? [] : [mcpServer(upstream)],
+    ...(args === undefined ? {} : { arguments: args }),
+    audience: session.audience,
+    ...(session.sourceIp === undefined ? {} : { sourceIp: session.sourceIp }),
+  });
+
+  server.setRequestHandler('tools/list', async () => {
+    const tools = federation.tools(vs);
+    const allowed = await pipeline.permitted(
+      session.caller,
+      tools.map((t) => action('tools/call', 'Tool', `${t.upstream.name}.${t.tool.name}`, t.upstream)),
+    );
+    return { tools: tools.filter((_, i) => allowed[i]).map((t) => ({ ...t.tool, name: t.name })) };
+  });
+
+  server.setRequestHandler('tools/call', async (request, ctx) => {
+    const { name, arguments: args } = request.params;
+    const found = federation.findTool(name, vs);
+    if (!found) throw new ProtocolError(McpErrorCode.InvalidParams, `Unknown tool: ${name}`);
+    const guarded = action(
+      'tools/call',
+      'Tool',
+      `${found.upstream.name}.${found.tool.name}`,
+      found.upstream,
+      args ?? {},
+    );
+    return (await run(deps, session, guarded, ctx, async (relay) => {
+      if (found.quarantined) {
+        throw new McpGatewayError('ERR_MCP_TOOL_QUARANTINED', McpErrorCode.ToolQuarantined, 'tool definition changed', {
+          publicMessage: `tool ${name} changed since it was approved and is quarantined until an administrator accepts it`,
+        });
+      }
+      return found.upstream.callTool(found.tool.name, args, relay);
+    })) as CallToolResult;
+  });
+
+  server.setRequestHandler('prompts/list', async () => {
+    const prompts = federation.prompts(vs);
+    const allowed = await pipeline.permitted(
+      session.caller,
+      prompts.map((p) => action('prompts/get', 'Prompt', `${p.upstream.name}.${p.prompt.name}`, p.upstream)),
+    );
+    return { prompts: prompts.filter((_, i) => allowed[i]).map((p) => ({ ...p.prompt, name: p.name })) };
+  });
+
+  server.setRequestHandler('prompts/get', async (request, ctx) => {
+    const found = federation.findPrompt(request.params.name, vs);
+    if (!found) throw new ProtocolError(McpErrorCode.InvalidParams, `Unknown prompt: ${request.params.name}`);
+    const guarded = action(
+      'prompts/get',
+      'Prompt',
+      `${found.upstream.name}.${found.prompt.name}`,
+      found.upstream,
+      request.params.arguments,
+    );
+    return run(deps, session, guarded, ctx, (relay) =>
+      found.upstream.getPrompt(found.prompt.name, request.params.arguments, relay),
+    );
+  });
+
+  server.setRequestHandler('resources/list', async () => {
+    const resources = federation.resources(vs);
+    const allowed = await pipeline.permitted(
+      session.caller,
+      resources.map((r) => action('resources/read', 'Resource', r.resource.uri, r.upstream)),
+    );
+    return { resources: resources.filter((_, i) => allowed[i]).map((r) => r.resource) };
+  });
+
+  server.setRequestHandler('resources/templates/list', async () => ({
+    resourceTemplates: federation.resourceTemplates(vs).map((t) => t.template),
+  }));
+
+  server.setRequestHandler('resources/read', async (request, ctx) => {
+    const { uri } = request.params;
+    const found = federation.findResource(uri, vs);
+    if (!found) throw new ProtocolError(McpErrorCode.ResourceNotFound, 'Resource not found', { uri });
+    const guarded = action('resources/read', 'Resource', uri, found.upstream);
+    return run(deps, session, guarded, ctx, (relay) => found.upstream.readResource(uri, relay));
+  });
+
+  server.setRequestHandler('resources/subscribe', async (request, ctx) => {
+    const { uri } = request.params;
+    const found = federation.findResource(uri, vs);
+    if (!found) throw new ProtocolError(McpErrorCode.ResourceNotFound, 'Resource not found', { uri });
+    const guarded = action('resources/subscribe', 'Resource', uri, found.upstream);
+    await run(deps, session, guarded, ctx, async (relay) => {
+      if (found.upstream.capabilities?.resources?.subscribe) await found.upstream.subscribeResource(uri, relay);
+      deps.onSubscribe?.(uri, true);
+      return {};
+    });
+    return {};
+  });
+
+  server.setRequestHandler('resources/unsubscribe', async (request) => {
+    deps.onSubscribe?.(request.params.uri, false);
+    return {};
+  });
+
+  server.setRequestHandler('completion/complete', async (request, ctx) => {
+    const { ref } = request.params;
+    let upstream: Upstream | undefined;
+    let params: Record<string, unknown> = request.params as Record<string, unknown>;
+    if (ref.type === 'ref/prompt') {
+      const found = federation.findPrompt(ref.name, vs);
+      upstream = found?.upstream;
+      if (found) params = { ...params, ref: { ...ref, name: found.prompt.name } };
+    } else {
+      upstream = federation.findResource(ref.uri, vs)?.upstream ?? templateOwner(federation, ref.uri, vs);
+    }
+    if (!upstream?.capabilities?.completions) return { completion: { values: [], hasMore: false } };
+    const target = upstream;
+    const guarded = action('completion/complete', 'McpServer', target.name, target);
+    return run(deps, session, guarded, ctx, (relay) => target.complete(params, relay));
+  });
+
+  return server;
+}
+
+function templateOwner(federation: Federation, uriTemplate: string, vs: string | undefined): Upstream | undefined {
+  return federation.resourceTemplates(vs).find((t) => t.template.uriTemplate === uriTemplate)?.upstream;
+}
+
+/** decide → approve → credential → forward (with relays) → record, errors normalized for the wire. */
+async function run<T>(
+  deps: GatewayDeps,
+  session: GatewaySession,
+  guarded: GuardedAction,
+  ctx: ServerContext,
+  forward: (relay: CallRelay) => Promise<T>,
+): Promise<T> {
+  const started = deps.now();
+  let decision: GuardDecision | undefined;
+  const record = (outcome: HopRecord['outcome'], error?: string) =>
+    deps.pipeline
+      .record({
+        caller: session.caller,
+        action: guarded,
+        decision,
+        outcome,
+        ...(error === undefined ? {} : { error }),
+        latencyMs: deps.now() - started,
+      })
+      .catch((err: unknown) => deps.logger.error({ err }, 'recording an MCP hop failed'));
+  try {
+    decision = await authorizeAction(deps.pipeline, session.caller, guarded, {
+      approvalWait: deps.approvalWait,
+      signal: ctx.mcpReq.signal,
+      ...(session.urlElicitation()
+        ? { elicitUrl: (params) => ctx.mcpReq.elicitInput({ mode: 'url', ...params }) }
+        : {}),
+    });
+    const upstreamName = guarded.parents?.[0]?.id ?? guarded.resource.id;
+    const upstream = deps.federation.get(upstreamName);
+    const headers = upstream ? await deps.credentials(upstream).forCaller(session.caller) : {};
+    const progressToken = ctx.mcpReq._meta?.progressToken;
+    const relay: CallRelay = {
+      signal: ctx.mcpReq.signal,
+      headers,
+      onLog: (level, data, logger) => void ctx.mcpReq.log(level, data, logger).catch(() => {}),
+      elicit: (params) => ctx.mcpReq.elicitInput(params as never),
+      sample: (params) => ctx.mcpReq.requestSampling(params as never) as Promise<Record<string, unknown>>,
+      ...(progressToken === undefined
+        ? {}
+        : {
+            onProgress: (progress) =>
+              void ctx.mcpReq
+                .notify({ method: 'notifications/progress', params: { progressToken, ...progress } })
+                .catch(() => {}),
+          }),
+    };
+    const result = await forward(relay);
+    await record('ok');
+    return result;
+  } catch (error) {
+    await record(outcomeOf(error), error instanceof Error ? error.message : String(error));
+    throw toProtocolError(error, deps.logger);
+  }
+}
+
+function outcomeOf(error: unknown): HopRecord['outcome'] {
+  if (!(error instanceof McpGatewayError)) return 'error';
+  if (error.code === 'ERR_MCP_APPROVAL_PENDING') return 'pending';
+  if (
+    error.code === 'ERR_MCP_POLICY_DENIED' ||
+    error.code.startsWith('ERR_MCP_APPROVAL') ||
+    error.code === 'ERR_MCP_TOOL_QUARANTINED'
+  ) {
+    return 'denied';
+  }
+  return 'error';
+}
+
+/** Anything thrown becomes a JSON-RPC error with a public message; detail stays in the log. */
+export function toProtocolError(error: unknown, logger: Logger): ProtocolError {
+  if (error instanceof McpGatewayError) {
+    return new ProtocolError(error.rpcCode, error.publicMessage, { code: error.code, ...error.data });
+  }
+  if (error instanceof ProtocolError) return error;
+  if (error instanceof Error && typeof (error as { code?: unknown }).code === 'number') {
+    const { code, data } = error as Error & { code: number; data?: unknown };
+    return new ProtocolError(code, error.message, data);
+  }
+  logger.error({ err: error }, 'MCP request failed');
+  return new ProtocolError(McpErrorCode.InternalError, 'internal error');
+}

@@ -1,0 +1,252 @@
+import { randomUUID } from 'node:crypto';
+import {
+  createMcpHandler,
+  hostHeaderValidationResponse,
+  isInitializeRequest,
+  isLegacyRequest,
+  type McpHttpHandler,
+  WebStandardStreamableHTTPServerTransport,
+} from '@modelcontextprotocol/server';
+import {
+  AuthenticationError,
+  type Caller,
+  InsufficientScopeError,
+  type Logger,
+  type RequestPipeline,
+} from '@parley/core';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Federation } from '../gateway/federation.ts';
+import { createGatewayServer, type GatewayDeps, type GatewaySession } from '../gateway/gateway-server.ts';
+import type { CatalogKind } from '../upstream/upstream.ts';
+import { MemoryEventStore } from './event-store.ts';
+import type { RateLimiter } from './rate-limiter.ts';
+import { sendWebResponse } from './send-response.ts';
+import { type LegacySession, SessionTable } from './sessions.ts';
+
+export interface FrontDoorOptions {
+  readonly app: FastifyInstance;
+  readonly baseUrl: string;
+  readonly pipeline: RequestPipeline;
+  readonly federation: Federation;
+  readonly deps: Omit<GatewayDeps, 'onSubscribe'>;
+  readonly rateLimiter: RateLimiter;
+  readonly logger: Logger;
+  readonly now: () => number;
+  /** Host names accepted in `Host` (DNS-rebinding protection). */
+  readonly allowedHostnames: readonly string[];
+  readonly sessionIdleMs?: number;
+}
+
+/** What the rest of the gateway needs from the front door. */
+export interface FrontDoor {
+  /** Tells connected clients a list changed (`notifications/<kind>/list_changed`). */
+  listChanged(kind: CatalogKind): void;
+  /** Sends `notifications/resources/updated` to the callers subscribed to `uri`. */
+  resourceUpdated(uri: string): void;
+  readonly sessions: SessionTable;
+  close(): Promise<void>;
+}
+
+const principalKey = (caller: Caller) => `${caller.principal.type}:${caller.principal.id}`;
+
+/**
+ * `/mcp` and `/mcp/<virtual-server>`: authenticate (401/403 with the
+ * challenge), rate-limit (429), then hand the request to the SDK: 2026-07-28
+ * traffic to its stateless per-request handler (`server/discover`), 2025-era
+ * traffic to a sessionful Streamable HTTP transport with resumable streams.
+ * @see https://modelcontextprotocol.io/specification/2025-11-25/basic/transports#streamable-http
+ * @see https://modelcontextprotocol.io/specification/2025-11-25/basic/authorization
+ */
+export function registerFrontDoor(options: FrontDoorOptions): FrontDoor {
+  const { app, pipeline, federation, logger } = options;
+  const sessions = new SessionTable({ idleMs: options.sessionIdleMs ?? 30 * 60_000, now: options.now });
+  const eventStore = new MemoryEventStore();
+  const deps: GatewayDeps = options.deps;
+
+  const modern: McpHttpHandler = createMcpHandler(
+    (ctx) => {
+      const session = ctx.authInfo?.extra?.session as GatewaySession;
+      return createGatewayServer(deps, session);
+    },
+    { legacy: 'reject', onerror: (error) => logger.debug({ err: error }, 'MCP request rejected') },
+  );
+
+  const handle = async (request: FastifyRequest, reply: FastifyReply) => {
+    const virtualServer = (request.params as { vs?: string }).vs;
+    if (virtualServer !== undefined && !federation.hasVirtualServer(virtualServer)) {
+      return reply.status(404).send(rpcError(-32600, `no MCP server at ${request.url.split('?')[0]}`));
+    }
+    const resourceUrl = `${options.baseUrl}/mcp${virtualServer === undefined ? '' : `/${virtualServer}`}`;
+    const abort = new AbortController();
+    const body = request.method === 'POST' && Buffer.isBuffer(request.body) ? request.body : undefined;
+    const webRequest = new Request(new URL(request.url, `http://${request.headers.host ?? '127.0.0.1'}`), {
+      method: request.method,
+      headers: toHeaders(request.headers),
+      ...(body === undefined ? {} : { body: new Uint8Array(body) }),
+      signal: abort.signal,
+    });
+    const rejected = hostHeaderValidationResponse(webRequest, [...options.allowedHostnames]);
+    if (rejected) return sendWebResponse(reply, rejected, () => abort.abort());
+
+    let caller: Caller;
+    try {
+      caller = await pipeline.authenticate(
+        { method: request.method, url: resourceUrl, headers: request.headers },
+        { url: resourceUrl },
+      );
+    } catch (error) {
+      if (error instanceof AuthenticationError || error instanceof InsufficientScopeError) {
+        return reply
+          .status(error.status)
+          .header('www-authenticate', error.challenge)
+          .send(rpcError(-32001, error.publicMessage));
+      }
+      throw error;
+    }
+    const retryAfter = options.rateLimiter.take(principalKey(caller));
+    if (retryAfter !== undefined) {
+      return reply.status(429).header('retry-after', String(retryAfter)).send(rpcError(-32029, 'rate limit exceeded'));
+    }
+
+    let response: Response;
+    const sourceIp = request.ip;
+    if (await isLegacyRequest(webRequest)) {
+      response = await handleLegacy(webRequest, caller, virtualServer, resourceUrl, sourceIp, body);
+    } else {
+      const session: GatewaySession = {
+        caller,
+        virtualServer,
+        audience: resourceUrl,
+        sourceIp,
+        urlElicitation: () => false,
+      };
+      response = await modern.fetch(webRequest, {
+        authInfo: { token: '', clientId: caller.clientId ?? '', scopes: [...caller.scopes], extra: { session } },
+      });
+    }
+    return sendWebResponse(reply, response, () => abort.abort());
+  };
+
+  const handleLegacy = async (
+    webRequest: Request,
+    caller: Caller,
+    virtualServer: string | undefined,
+    audience: string,
+    sourceIp: string,
+    body: Buffer | undefined,
+  ): Promise<Response> => {
+    const sessionId = webRequest.headers.get('mcp-session-id');
+    if (sessionId) {
+      const session = sessions.get(sessionId, principalKey(caller));
+      if (!session || session.virtualServer !== virtualServer) {
+        return Response.json(rpcError(-32001, 'Session not found'), { status: 404 });
+      }
+      return session.transport.handleRequest(webRequest);
+    }
+    if (webRequest.method !== 'POST' || !isInitialize(body)) {
+      return Response.json(rpcError(-32000, 'Bad Request: Mcp-Session-Id header is required'), { status: 400 });
+    }
+    let opened: LegacySession | undefined;
+    const gatewaySession: GatewaySession = {
+      caller,
+      virtualServer,
+      audience,
+      sourceIp,
+      urlElicitation: () => Boolean(server.getClientCapabilities()?.elicitation?.url),
+    };
+    const server = createGatewayServer(
+      {
+        ...deps,
+        onSubscribe: (uri, subscribed) => {
+          if (subscribed) opened?.subscriptions.add(uri);
+          else opened?.subscriptions.delete(uri);
+        },
+      },
+      gatewaySession,
+    );
+    const transport = new WebStandardStreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      eventStore,
+      retryInterval: 1000,
+      onsessioninitialized: (id) => {
+        opened = {
+          id,
+          transport,
+          server,
+          owner: principalKey(caller),
+          virtualServer,
+          subscriptions: new Set(),
+          lastSeen: options.now(),
+        };
+        sessions.add(opened);
+      },
+      onsessionclosed: (id) => sessions.delete(id),
+    });
+    transport.onclose = () => {
+      if (opened) sessions.delete(opened.id);
+    };
+    await server.connect(transport);
+    return transport.handleRequest(webRequest);
+  };
+
+  void app.register(async (scope) => {
+    // The SDK reads and validates the body itself (JSON-RPC parse errors, 415).
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, payload, done) => done(null, payload));
+    for (const url of ['/mcp', '/mcp/:vs']) {
+      scope.route({ method: ['GET', 'POST', 'DELETE'], url, handler: handle });
+    }
+  });
+
+  return {
+    sessions,
+    listChanged(kind) {
+      for (const session of sessions.all()) {
+        const send =
+          kind === 'tools'
+            ? session.server.sendToolListChanged()
+            : kind === 'prompts'
+              ? session.server.sendPromptListChanged()
+              : session.server.sendResourceListChanged();
+        void send.catch(() => {});
+      }
+      if (kind === 'tools') modern.notify.toolsChanged();
+      else if (kind === 'prompts') modern.notify.promptsChanged();
+      else modern.notify.resourcesChanged();
+    },
+    resourceUpdated(uri) {
+      for (const session of sessions.all()) {
+        if (session.subscriptions.has(uri)) void session.server.sendResourceUpdated({ uri }).catch(() => {});
+      }
+      modern.notify.resourceUpdated(uri);
+    },
+    async close() {
+      await sessions.close();
+      await modern.close();
+    },
+  };
+}
+
+function isInitialize(body: Buffer | undefined): boolean {
+  if (!body) return false;
+  try {
+    const parsed: unknown = JSON.parse(body.toString('utf8'));
+    return Array.isArray(parsed) ? parsed.some((m) => isInitializeRequest(m)) : isInitializeRequest(parsed);
+  } catch {
+    return false;
+  }
+}
+
+function toHeaders(headers: FastifyRequest['headers']): Headers {
+  const out = new Headers();
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const v of value) out.append(name, v);
+    else out.set(name, value);
+  }
+  return out;
+}
+
+function rpcError(code: number, message: string) {
+  return { jsonrpc: '2.0', id: null, error: { code, message } };
+}

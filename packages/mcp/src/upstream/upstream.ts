@@ -1,0 +1,361 @@
+import {
+  type CallToolResult,
+  Client,
+  type CompleteResult,
+  type GetPromptResult,
+  type McpSubscription,
+  type Prompt,
+  type ReadResourceResult,
+  type Resource,
+  type ResourceTemplateType as ResourceTemplate,
+  type ServerCapabilities,
+  StreamableHTTPClientTransport,
+  type Tool,
+  type Transport,
+} from '@modelcontextprotocol/client';
+import type { Clock, Logger } from '@parley/core';
+import { McpErrorCode, McpGatewayError } from '../errors.ts';
+import { type CallRelay, currentRelay } from './call-relay.ts';
+import { isHttpUpstream, type UpstreamDefinition } from './definition.ts';
+import { CleanStdioTransport } from './stdio-transport.ts';
+
+export type UpstreamStatus = 'connecting' | 'ready' | 'down' | 'stopped';
+export type CatalogKind = 'tools' | 'resources' | 'prompts';
+
+/** What one upstream offers, as last listed. */
+export interface UpstreamCatalog {
+  tools: readonly Tool[];
+  resources: readonly Resource[];
+  resourceTemplates: readonly ResourceTemplate[];
+  prompts: readonly Prompt[];
+}
+
+export interface UpstreamOptions {
+  readonly definition: UpstreamDefinition;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** The fetch HTTP upstreams are reached with (the guarded client, in production). */
+  readonly fetch: typeof fetch;
+  /** Headers for calls made for no caller in particular (connect, listing). */
+  readonly gatewayHeaders: () => Promise<Record<string, string>>;
+  readonly onCatalogChange: (upstream: Upstream, kind: CatalogKind) => void | Promise<void>;
+  /** `notifications/resources/updated` from the upstream, for the callers subscribed to `uri`. */
+  readonly onResourceUpdated?: (upstream: Upstream, uri: string) => void;
+  /** Upstream request timeout in ms (reset by progress). */
+  readonly requestTimeout?: number;
+  readonly backoff?: { initialMs: number; maxMs: number };
+}
+
+/**
+ * A 2026-07-28 server only logs at the level a request asks for; the gateway
+ * asks for everything and filters per caller (its own `logging/setLevel`).
+ */
+const ALL_LOGS = { 'io.modelcontextprotocol/logLevel': 'debug' };
+
+const isModern = (version: string | undefined) => version !== undefined && version >= '2026-07-28';
+
+const EMPTY: UpstreamCatalog = { tools: [], resources: [], resourceTemplates: [], prompts: [] };
+
+/**
+ * One federated upstream MCP server: a shared client over Streamable HTTP
+ * (either protocol era) or stdio, its catalog, and reconnection with
+ * exponential backoff when it dies.
+ * @see https://modelcontextprotocol.io/specification/2025-11-25/basic/transports
+ */
+export class Upstream {
+  readonly name: string;
+  readonly definition: UpstreamDefinition;
+  #options: UpstreamOptions;
+  #client: Client | undefined;
+  #status: UpstreamStatus = 'connecting';
+  #catalog: UpstreamCatalog = EMPTY;
+  #capabilities: ServerCapabilities | undefined;
+  #inFlight = new Set<CallRelay>();
+  #retryTimer: NodeJS.Timeout | undefined;
+  #attempt = 0;
+  #lastError: string | undefined;
+  #ready: Promise<void> | undefined;
+  #stderr: string[] = [];
+  /** 2026-07-28 upstreams: one `subscriptions/listen` stream per subscribed URI. */
+  #listens = new Map<string, Promise<McpSubscription>>();
+
+  constructor(options: UpstreamOptions) {
+    this.#options = options;
+    this.definition = options.definition;
+    this.name = options.definition.name;
+  }
+
+  get status(): UpstreamStatus {
+    return this.#status;
+  }
+  get catalog(): UpstreamCatalog {
+    return this.#catalog;
+  }
+  get capabilities(): ServerCapabilities | undefined {
+    return this.#capabilities;
+  }
+  get lastError(): string | undefined {
+    return this.#lastError;
+  }
+  get transportKind(): 'http' | 'stdio' {
+    return isHttpUpstream(this.definition) ? 'http' : 'stdio';
+  }
+
+  /** Connects once; on failure keeps retrying in the background. Resolves after the first attempt. */
+  start(): Promise<void> {
+    this.#ready ??= this.#connect();
+    return this.#ready;
+  }
+
+  async stop(): Promise<void> {
+    this.#status = 'stopped';
+    clearTimeout(this.#retryTimer);
+    const client = this.#client;
+    this.#client = undefined;
+    await this.#closeListens();
+    await client?.close().catch(() => {});
+  }
+
+  async #closeListens(): Promise<void> {
+    const listens = [...this.#listens.values()];
+    this.#listens.clear();
+    await Promise.all(listens.map((l) => l.then((s) => s.close()).catch(() => undefined)));
+  }
+
+  async #connect(): Promise<void> {
+    if (this.#status === 'stopped') return;
+    this.#status = 'connecting';
+    const client = this.#createClient();
+    try {
+      const transport = await this.#createTransport();
+      transport.onclose = () => this.#onClosed(client);
+      await client.connect(transport, { timeout: this.#options.requestTimeout ?? 30_000 });
+      if ((this.#status as UpstreamStatus) === 'stopped') {
+        await client.close();
+        return;
+      }
+      this.#client = client;
+      this.#capabilities = client.getServerCapabilities();
+      await this.refresh();
+      this.#status = 'ready';
+      this.#attempt = 0;
+      this.#lastError = undefined;
+      this.#options.logger.info({ upstream: this.name }, 'upstream MCP server connected');
+    } catch (error) {
+      this.#lastError = error instanceof Error ? error.message : String(error);
+      this.#options.logger.warn({ upstream: this.name, err: error }, 'upstream MCP server unavailable');
+      await client.close().catch(() => {});
+      this.#scheduleReconnect();
+    }
+  }
+
+  #onClosed(client: Client): void {
+    if (this.#client !== client || this.#status === 'stopped') return;
+    this.#client = undefined;
+    this.#listens.clear();
+    this.#status = 'down';
+    this.#lastError = 'connection closed';
+    this.#options.logger.warn({ upstream: this.name, stderr: this.#stderr.slice(-5) }, 'upstream MCP server went away');
+    this.#scheduleReconnect();
+  }
+
+  #scheduleReconnect(): void {
+    if (this.#status === 'stopped') return;
+    this.#status = 'down';
+    const { initialMs, maxMs } = this.#options.backoff ?? { initialMs: 250, maxMs: 30_000 };
+    const delay = Math.min(maxMs, initialMs * 2 ** this.#attempt);
+    this.#attempt++;
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = setTimeout(() => void this.#connect(), delay);
+    this.#retryTimer.unref();
+  }
+
+  #createClient(): Client {
+    const client = new Client(
+      { name: 'parley-gateway', version: '0.1.0' },
+      {
+        capabilities: { elicitation: { form: {}, url: {} }, sampling: {} },
+        versionNegotiation: { mode: isHttpUpstream(this.definition) ? 'auto' : 'legacy' },
+      },
+    );
+    client.setRequestHandler('elicitation/create', async (request) => {
+      const relay = this.#relay();
+      if (!relay?.elicit) return { action: 'decline' };
+      return relay.elicit(request.params as Record<string, unknown>);
+    });
+    client.setRequestHandler('sampling/createMessage', async (request) => {
+      const relay = this.#relay();
+      if (!relay?.sample)
+        throw new McpGatewayError('ERR_MCP_NO_SAMPLING', McpErrorCode.InvalidParams, 'sampling unavailable');
+      return (await relay.sample(request.params as Record<string, unknown>)) as never;
+    });
+    client.setNotificationHandler('notifications/message', (notification) => {
+      const { level, data, logger } = notification.params;
+      this.#relay()?.onLog?.(level, data, logger);
+    });
+    client.setNotificationHandler('notifications/resources/updated', (notification) => {
+      this.#options.onResourceUpdated?.(this, notification.params.uri);
+    });
+    client.setNotificationHandler('notifications/tools/list_changed', () => void this.refresh('tools'));
+    client.setNotificationHandler('notifications/resources/list_changed', () => void this.refresh('resources'));
+    client.setNotificationHandler('notifications/prompts/list_changed', () => void this.refresh('prompts'));
+    return client;
+  }
+
+  async #createTransport(): Promise<Transport> {
+    const definition = this.definition;
+    if (isHttpUpstream(definition)) {
+      const gatewayHeaders = await this.#options.gatewayHeaders();
+      const base = this.#options.fetch;
+      const withCredential: typeof fetch = (input, init) => {
+        const headers = new Headers(init?.headers);
+        for (const [name, value] of Object.entries(currentRelay.getStore()?.headers ?? gatewayHeaders)) {
+          headers.set(name, value);
+        }
+        return base(input, { ...init, headers });
+      };
+      return new StreamableHTTPClientTransport(new URL(definition.url), { fetch: withCredential });
+    }
+    const transport = new CleanStdioTransport({
+      command: definition.command,
+      args: definition.args,
+      env: definition.env,
+      cwd: definition.cwd,
+      onStderr: (line) => {
+        this.#stderr.push(line);
+        if (this.#stderr.length > 50) this.#stderr.shift();
+      },
+    });
+    return transport;
+  }
+
+  /**
+   * The relay of the call this message belongs to: from the async context on
+   * HTTP; on stdio, the only call in flight (with several, nothing is relayed
+   * rather than risk sending one caller's request to another).
+   */
+  #relay(): CallRelay | undefined {
+    const fromContext = currentRelay.getStore();
+    if (fromContext) return fromContext;
+    if (this.#inFlight.size === 1) return this.#inFlight.values().next().value;
+    return undefined;
+  }
+
+  /** Re-lists what the upstream offers and reports what changed. */
+  async refresh(only?: CatalogKind): Promise<void> {
+    const client = this.#client;
+    if (!client) return;
+    const caps = client.getServerCapabilities() ?? {};
+    const opts = { cacheMode: 'bypass' as const, timeout: this.#options.requestTimeout ?? 30_000 };
+    const next: UpstreamCatalog = { ...this.#catalog };
+    try {
+      if ((!only || only === 'tools') && caps.tools) next.tools = (await client.listTools(undefined, opts)).tools;
+      if ((!only || only === 'resources') && caps.resources) {
+        next.resources = (await client.listResources(undefined, opts)).resources;
+        next.resourceTemplates = (await client.listResourceTemplates(undefined, opts)).resourceTemplates;
+      }
+      if ((!only || only === 'prompts') && caps.prompts)
+        next.prompts = (await client.listPrompts(undefined, opts)).prompts;
+    } catch (error) {
+      this.#options.logger.warn({ upstream: this.name, err: error }, 'listing upstream catalog failed');
+      return;
+    }
+    this.#catalog = next;
+    for (const kind of only ? [only] : (['tools', 'resources', 'prompts'] as const)) {
+      await this.#options.onCatalogChange(this, kind);
+    }
+  }
+
+  callTool(name: string, args: Record<string, unknown> | undefined, relay: CallRelay): Promise<CallToolResult> {
+    return this.#call(
+      relay,
+      (client, options) =>
+        client.callTool(
+          { name, ...(args === undefined ? {} : { arguments: args }), ...(relay.onLog ? { _meta: ALL_LOGS } : {}) },
+          options,
+        ) as Promise<CallToolResult>,
+    );
+  }
+
+  readResource(uri: string, relay: CallRelay): Promise<ReadResourceResult> {
+    return this.#call(relay, (client, options) => client.readResource({ uri }, { ...options, cacheMode: 'bypass' }));
+  }
+
+  getPrompt(name: string, args: Record<string, string> | undefined, relay: CallRelay): Promise<GetPromptResult> {
+    return this.#call(relay, (client, options) =>
+      client.getPrompt({ name, ...(args === undefined ? {} : { arguments: args }) }, options),
+    );
+  }
+
+  complete(params: Record<string, unknown>, relay: CallRelay): Promise<CompleteResult> {
+    return this.#call(relay, (client, options) => client.complete(params as never, options));
+  }
+
+  /**
+   * Asks the upstream for `notifications/resources/updated` about `uri`:
+   * `resources/subscribe` on a 2025-era connection, a `subscriptions/listen`
+   * stream (shared by every caller) on a 2026-07-28 one.
+   * @see https://modelcontextprotocol.io/specification/2025-11-25/server/resources#subscriptions
+   */
+  async subscribeResource(uri: string, relay: CallRelay): Promise<void> {
+    const client = this.#client;
+    if (client && isModern(client.getNegotiatedProtocolVersion())) {
+      let listening = this.#listens.get(uri);
+      if (!listening) {
+        listening = client.listen({ resourceSubscriptions: [uri] });
+        this.#listens.set(uri, listening);
+        void listening
+          .then((subscription) => subscription.closed)
+          .catch(() => undefined)
+          .finally(() => {
+            if (this.#listens.get(uri) === listening) this.#listens.delete(uri);
+          });
+      }
+      await this.#call(relay, () => listening);
+      return;
+    }
+    await this.#call(relay, (c, options) => c.subscribeResource({ uri }, options));
+  }
+
+  async #call<T>(
+    relay: CallRelay,
+    run: (client: Client, options: Parameters<Client['callTool']>[1] & object) => Promise<T>,
+  ): Promise<T> {
+    const client = this.#client;
+    if (!client || this.#status !== 'ready') throw this.#unavailable();
+    this.#inFlight.add(relay);
+    try {
+      return await currentRelay.run(relay, () =>
+        run(client, {
+          signal: relay.signal,
+          timeout: this.#options.requestTimeout ?? 60_000,
+          resetTimeoutOnProgress: true,
+          ...(relay.onProgress ? { onprogress: relay.onProgress } : {}),
+        }),
+      );
+    } catch (error) {
+      if (relay.signal.aborted) throw error;
+      // Errors the upstream answered with are passed through; a broken connection is ours to explain.
+      if (
+        error instanceof Error &&
+        'code' in error &&
+        typeof error.code === 'number' &&
+        !/closed/i.test(error.message)
+      ) {
+        throw error;
+      }
+      throw this.#unavailable(error);
+    } finally {
+      this.#inFlight.delete(relay);
+    }
+  }
+
+  #unavailable(cause?: unknown): McpGatewayError {
+    return new McpGatewayError(
+      'ERR_MCP_UPSTREAM_UNAVAILABLE',
+      McpErrorCode.UpstreamUnavailable,
+      `upstream ${this.name} unavailable${cause instanceof Error ? `: ${cause.message}` : ''}`,
+      { publicMessage: `upstream server ${this.name} is unavailable`, data: { server: this.name }, cause },
+    );
+  }
+}

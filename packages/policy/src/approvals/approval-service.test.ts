@@ -1,0 +1,191 @@
+import { type Caller, type GuardedAction, InProcessBus, ManualClock, silentLogger } from '@parley/core';
+import { type TestStoreBackend, testStoreBackends } from '@parley/store';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PolicyService } from '../service/policy-service.ts';
+import { PolicySet } from '../service/policy-set.ts';
+import { ApprovalService } from './approval-service.ts';
+
+const TTL = 15 * 60_000;
+
+const facilities: Caller = {
+  principal: { type: 'Agent', id: 'facilities' },
+  onBehalfOf: { type: 'User', id: 'alice' },
+  actorChain: ['facilities', 'concierge'],
+  roles: [],
+  clientId: 'facilities',
+  scopes: ['rooms'],
+  credential: 'access-token',
+  credentialId: 'jti-1',
+  bearer: 'secret',
+  expiresAt: undefined,
+};
+const human = (id: string, roles: string[] = []): Caller => ({
+  ...facilities,
+  principal: { type: 'User', id },
+  onBehalfOf: undefined,
+  actorChain: [],
+  roles,
+});
+const bookRoom = (args: Record<string, unknown>): GuardedAction => ({
+  protocol: 'mcp',
+  action: 'tools/call',
+  resource: { type: 'Tool', id: 'rooms.book_room' },
+  parents: [{ type: 'McpServer', id: 'rooms' }],
+  arguments: args,
+  audience: 'http://127.0.0.1:7070/mcp',
+});
+const AUD = 'http://127.0.0.1:7070/api';
+
+describe.each(testStoreBackends())('approvals on $name', (backend: TestStoreBackend) => {
+  let opened: Awaited<ReturnType<TestStoreBackend['open']>>;
+  let clock: ManualClock;
+  let bus: InProcessBus;
+  let approvals: ApprovalService;
+  let policy: PolicyService;
+
+  beforeEach(async () => {
+    opened = await backend.open();
+    clock = new ManualClock(Date.UTC(2026, 0, 5, 9));
+    bus = new InProcessBus();
+    approvals = new ApprovalService({
+      store: opened.store,
+      bus,
+      clock,
+      logger: silentLogger(),
+      ttlMs: TTL,
+      baseUrl: 'http://mesh.test/',
+    });
+    await approvals.start();
+    const policySet = new PolicySet({ files: [], demo: true, logger: silentLogger(), watch: false });
+    await policySet.start();
+    policy = new PolicyService({ policySet, approvals, clock });
+  });
+  afterEach(async () => {
+    await approvals.stop();
+    await bus.close();
+    await opened.dispose();
+  });
+
+  it('holds a sensitive call until the user approves, then lets exactly that call run once', async () => {
+    const action = bookRoom({ room: 'Atlas', attendees: 12 });
+    const decision = await policy.decide(facilities, action);
+    expect(decision.effect).toBe('approval-required');
+    if (decision.effect !== 'approval-required') return;
+    expect(decision.approval.url).toBe(`http://mesh.test/console/approvals/${decision.approval.id}`);
+    expect(decision.approval.expiresAt).toBe(clock.now() + TTL);
+    // Asking again does not pile up approvals.
+    const again = await policy.decide(facilities, action);
+    expect(again).toMatchObject({ effect: 'approval-required', approval: { id: decision.approval.id } });
+
+    const waiting = policy.waitForApproval(decision.approval.id);
+    const refused = await policy.decideApproval(human('bob'), decision.approval.id, 'approved', AUD);
+    expect(refused.code).toBe('forbidden');
+    const decided = await policy.decideApproval(human('alice'), decision.approval.id, 'approved', AUD);
+    expect(decided).toMatchObject({ code: 'decided', approval: { state: 'approved', decidedBy: 'User::"alice"' } });
+    await expect(waiting).resolves.toBe('approved');
+
+    // Arguments changed after approval: refused.
+    expect(
+      await policy.consumeApproval(decision.approval.id, facilities, bookRoom({ room: 'Atlas', attendees: 40 })),
+    ).toBe(false);
+    // Another principal: refused.
+    expect(
+      await policy.consumeApproval(decision.approval.id, { ...facilities, actorChain: ['facilities'] }, action),
+    ).toBe(false);
+    // The same call, arguments in another key order: accepted once.
+    expect(
+      await policy.consumeApproval(decision.approval.id, facilities, bookRoom({ attendees: 12, room: 'Atlas' })),
+    ).toBe(true);
+    // Replay: refused.
+    expect(await policy.consumeApproval(decision.approval.id, facilities, action)).toBe(false);
+    expect((await approvals.get(decision.approval.id))?.consumedAt).toBe(clock.now());
+    // A new attempt needs a new approval.
+    const next = await policy.decide(facilities, action);
+    expect(next.effect).toBe('approval-required');
+    if (next.effect === 'approval-required') expect(next.approval.id).not.toBe(decision.approval.id);
+  });
+
+  it('lets a retried call through once its approval is approved', async () => {
+    const action = bookRoom({ room: 'Atlas' });
+    const first = await policy.decide(facilities, action);
+    if (first.effect !== 'approval-required') throw new Error('expected approval');
+    await policy.decideApproval(human('root', ['admin']), first.approval.id, 'approved', AUD);
+    const retry = await policy.decide(facilities, action);
+    expect(retry).toMatchObject({ effect: 'allow', approvalId: first.approval.id });
+  });
+
+  it('reports a denial to the waiter, and a denied approval cannot be used or decided again', async () => {
+    const action = bookRoom({ room: 'Atlas' });
+    const decision = await policy.decide(facilities, action);
+    if (decision.effect !== 'approval-required') throw new Error('expected approval');
+    const waiting = policy.waitForApproval(decision.approval.id);
+    await policy.decideApproval(human('alice'), decision.approval.id, 'denied', AUD);
+    await expect(waiting).resolves.toBe('denied');
+    expect(await policy.consumeApproval(decision.approval.id, facilities, action)).toBe(false);
+    await expect(policy.decideApproval(human('alice'), decision.approval.id, 'approved', AUD)).rejects.toMatchObject({
+      code: 'ERR_APPROVAL_STATE',
+    });
+  });
+
+  it('expires: the waiter learns it, and it can be neither approved nor used', async () => {
+    const action = bookRoom({ room: 'Atlas' });
+    const decision = await policy.decide(facilities, action);
+    if (decision.effect !== 'approval-required') throw new Error('expected approval');
+    const waiting = policy.waitForApproval(decision.approval.id);
+    clock.advance(TTL - 1);
+    expect(await approvals.expireDue()).toEqual([]);
+    clock.advance(1);
+    expect(await approvals.expireDue()).toEqual([decision.approval.id]);
+    await expect(waiting).resolves.toBe('expired');
+    await expect(policy.decideApproval(human('alice'), decision.approval.id, 'approved', AUD)).rejects.toMatchObject({
+      code: 'ERR_APPROVAL_STATE',
+    });
+    expect((await approvals.list({ state: 'expired' })).map((a) => a.id)).toEqual([decision.approval.id]);
+  });
+
+  it('an approved approval past its expiry cannot be used', async () => {
+    const action = bookRoom({ room: 'Atlas' });
+    const decision = await policy.decide(facilities, action);
+    if (decision.effect !== 'approval-required') throw new Error('expected approval');
+    await policy.decideApproval(human('alice'), decision.approval.id, 'approved', AUD);
+    clock.advance(TTL);
+    expect(await policy.consumeApproval(decision.approval.id, facilities, action)).toBe(false);
+  });
+
+  it('of concurrent consumers exactly one wins', async () => {
+    const action = bookRoom({ room: 'Atlas' });
+    const decision = await policy.decide(facilities, action);
+    if (decision.effect !== 'approval-required') throw new Error('expected approval');
+    await policy.decideApproval(human('alice'), decision.approval.id, 'approved', AUD);
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => policy.consumeApproval(decision.approval.id, facilities, action)),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('a waiter wakes from a decision made by another replica (through the bus)', async () => {
+    const other = new ApprovalService({
+      store: opened.store,
+      bus,
+      clock,
+      logger: silentLogger(),
+      ttlMs: TTL,
+      baseUrl: 'http://mesh.test',
+    });
+    const decision = await policy.decide(facilities, bookRoom({ n: 1 }));
+    if (decision.effect !== 'approval-required') throw new Error('expected approval');
+    const waiting = approvals.waitForApproval(decision.approval.id);
+    await other.decide(decision.approval.id, 'approved', 'User::"alice"');
+    await expect(waiting).resolves.toBe('approved');
+  });
+
+  it('waiting stops when the signal aborts, and an unknown id is refused', async () => {
+    const decision = await policy.decide(facilities, bookRoom({ n: 2 }));
+    if (decision.effect !== 'approval-required') throw new Error('expected approval');
+    const controller = new AbortController();
+    const waiting = policy.waitForApproval(decision.approval.id, controller.signal);
+    controller.abort(new Error('client went away'));
+    await expect(waiting).rejects.toThrow('client went away');
+    await expect(policy.waitForApproval('apr_nope')).rejects.toMatchObject({ code: 'ERR_NOT_FOUND' });
+  });
+});

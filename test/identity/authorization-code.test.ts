@@ -1,0 +1,185 @@
+import * as oauth from 'oauth4webapi';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type IdentityMesh, startIdentityMesh } from './mesh.ts';
+import { Browser, claimsOf, discover, insecure } from './oauth.ts';
+
+const REDIRECT_URI = 'http://127.0.0.1:9/callback';
+
+describe('authorization code + PKCE through the login and consent pages', () => {
+  let env: IdentityMesh;
+  let as: oauth.AuthorizationServer;
+  let client: oauth.Client;
+
+  beforeAll(async () => {
+    env = await startIdentityMesh();
+    await env.identity.createUser({ username: 'alice', password: 'correct horse battery' });
+    as = await discover(env.url);
+    // RFC 7591 dynamic registration, as an MCP client would do it.
+    const registration = await oauth.dynamicClientRegistrationRequest(
+      as,
+      {
+        client_name: 'Test IDE',
+        redirect_uris: [REDIRECT_URI],
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'none',
+      },
+      insecure,
+    );
+    client = await oauth.processDynamicClientRegistrationResponse(registration);
+  });
+  afterAll(async () => {
+    await env?.close();
+  });
+
+  async function authorize(browser: Browser, overrides: Record<string, string | undefined> = {}) {
+    const verifier = oauth.generateRandomCodeVerifier();
+    const params: Record<string, string | undefined> = {
+      client_id: client.client_id,
+      redirect_uri: REDIRECT_URI,
+      response_type: 'code',
+      scope: 'mcp:tools',
+      resource: `${env.url}/mcp`,
+      code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state: 'xyz',
+      ...overrides,
+    };
+    const url = new URL(as.authorization_endpoint ?? '');
+    for (const [key, value] of Object.entries(params)) if (value !== undefined) url.searchParams.set(key, value);
+    return { verifier, page: await browser.go(url.href) };
+  }
+
+  async function signInAndConsent(browser: Browser) {
+    const { verifier, page } = await authorize(browser);
+    expect(page.body).toContain('<label for="username">Username</label>');
+    const consent = await browser.submit(page, 'login', { username: 'alice', password: 'correct horse battery' });
+    expect(consent.body).toContain('Authorize Test IDE');
+    expect(consent.body).toContain(`${env.url}/mcp`);
+    const done = await browser.submit(consent, 'consent');
+    expect(done.url.startsWith(REDIRECT_URI)).toBe(true);
+    return { verifier, callback: new URL(done.url) };
+  }
+
+  async function redeem(verifier: string, callback: URL) {
+    const params = oauth.validateAuthResponse(as, client, callback, 'xyz');
+    const response = await oauth.authorizationCodeGrantRequest(
+      as,
+      client,
+      oauth.None(),
+      params,
+      REDIRECT_URI,
+      verifier,
+      {
+        ...insecure,
+        additionalParameters: { resource: `${env.url}/mcp` },
+      },
+    );
+    return oauth.processAuthorizationCodeResponse(as, client, response);
+  }
+
+  it('issues an audience-bound JWT for the signed-in user that the request verifier accepts', async () => {
+    const browser = new Browser(env.url);
+    const { verifier, callback } = await signInAndConsent(browser);
+    const tokens = await redeem(verifier, callback);
+    const claims = claimsOf(tokens.access_token);
+    expect(claims).toMatchObject({
+      iss: env.url,
+      sub: 'alice',
+      aud: `${env.url}/mcp`,
+      scope: 'mcp:tools',
+      client_id: client.client_id,
+    });
+    expect(typeof claims.jti).toBe('string');
+    const caller = await env.identity.authenticate(
+      { method: 'POST', url: '/mcp', headers: { authorization: `Bearer ${tokens.access_token}` } },
+      { url: `${env.url}/mcp`, requiredScopes: ['mcp:tools'] },
+    );
+    expect(caller).toMatchObject({
+      principal: { type: 'User', id: 'alice' },
+      actorChain: [],
+      credential: 'access-token',
+    });
+    // RFC 8707: the same token is refused by every other resource.
+    await expect(
+      env.identity.authenticate(
+        { method: 'POST', url: '/a2a/scheduler', headers: { authorization: `Bearer ${tokens.access_token}` } },
+        { url: `${env.url}/a2a/scheduler` },
+      ),
+    ).rejects.toMatchObject({ code: 'ERR_AUTH_WRONG_AUDIENCE', status: 401 });
+  });
+
+  it('rotates refresh tokens and revokes the grant when an old one is replayed', async () => {
+    const browser = new Browser(env.url);
+    const { verifier, callback } = await signInAndConsent(browser);
+    const first = await redeem(verifier, callback);
+    expect(first.refresh_token).toBeTruthy();
+    const refreshed = await oauth.processRefreshTokenResponse(
+      as,
+      client,
+      await oauth.refreshTokenGrantRequest(as, client, oauth.None(), first.refresh_token ?? '', insecure),
+    );
+    expect(refreshed.refresh_token).toBeTruthy();
+    expect(refreshed.refresh_token).not.toBe(first.refresh_token);
+    expect(claimsOf(refreshed.access_token).aud).toBe(`${env.url}/mcp`);
+    // Reuse of the first (rotated) refresh token is detected ...
+    const reuse = await oauth.refreshTokenGrantRequest(as, client, oauth.None(), first.refresh_token ?? '', insecure);
+    await expect(oauth.processRefreshTokenResponse(as, client, reuse)).rejects.toMatchObject({
+      error: 'invalid_grant',
+    });
+    // ... and kills the whole grant, so the newest refresh token fails too.
+    const after = await oauth.refreshTokenGrantRequest(
+      as,
+      client,
+      oauth.None(),
+      refreshed.refresh_token ?? '',
+      insecure,
+    );
+    await expect(oauth.processRefreshTokenResponse(as, client, after)).rejects.toMatchObject({
+      error: 'invalid_grant',
+    });
+  });
+
+  it('shows the login form again on a wrong password', async () => {
+    const browser = new Browser(env.url);
+    const { page } = await authorize(browser);
+    const again = await browser.submit(page, 'login', { username: 'alice', password: 'wrong' });
+    expect(again.response.status).toBe(401);
+    expect(again.body).toContain('Wrong username or password.');
+  });
+
+  it('refuses a form without the CSRF token', async () => {
+    const browser = new Browser(env.url);
+    const { page } = await authorize(browser);
+    const action = /action="([^"]+\/login)"/.exec(page.body)?.[1] ?? '';
+    const forged = await browser.go(new URL(action, page.url).href, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ username: 'alice', password: 'correct horse battery' }).toString(),
+    });
+    expect(forged.response.status).toBe(403);
+  });
+
+  it('refuses a redirect URI that is not registered exactly', async () => {
+    const browser = new Browser(env.url);
+    const { page } = await authorize(browser, { redirect_uri: `${REDIRECT_URI}/extra` });
+    expect(page.response.status).toBe(400);
+    expect(page.body).toContain('redirect_uri');
+    expect(page.url.startsWith(env.url)).toBe(true);
+  });
+
+  it('refuses an authorization request without PKCE', async () => {
+    const browser = new Browser(env.url);
+    const { page } = await authorize(browser, { code_challenge: undefined, code_challenge_method: undefined });
+    const redirected = new URL(page.url);
+    expect(redirected.origin + redirected.pathname).toBe(REDIRECT_URI);
+    expect(redirected.searchParams.get('error')).toBe('invalid_request');
+    expect(redirected.searchParams.get('error_description')).toMatch(/PKCE/);
+  });
+
+  it('refuses a resource Parley does not protect with invalid_target', async () => {
+    const browser = new Browser(env.url);
+    const { page } = await authorize(browser, { resource: 'https://elsewhere.example/api' });
+    expect(new URL(page.url).searchParams.get('error')).toBe('invalid_target');
+  });
+});
