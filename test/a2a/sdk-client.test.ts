@@ -1,6 +1,6 @@
 import { Message, TaskState as SdkTaskState, SendMessageRequest, Task } from '@a2a-js/sdk';
 import { ClientFactory, ClientFactoryOptions, JsonRpcTransportFactory, RestTransportFactory } from '@a2a-js/sdk/client';
-import { type AgentCard, type Task as A2ATask, PUSH_JWKS_PATH } from '@parley/a2a';
+import { type Task as A2ATask, type AgentCard, PUSH_JWKS_PATH } from '@parley/a2a';
 import { testStoreBackends } from '@parley/store';
 import { createLocalJWKSet, type JWK, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

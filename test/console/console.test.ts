@@ -15,7 +15,6 @@ function bookRoom(client: Client, date: string): Promise<{ ok: boolean; text: st
   return client
     .callTool(
       { name: 'rooms.book_room', arguments: { room: 'borealis', date, title: 'Platform offsite' } },
-      undefined,
       { timeout: 150_000 },
     )
     .then(
@@ -91,7 +90,7 @@ describe('the console in a real browser, against parley dev', () => {
     await card.waitFor({ timeout: 20_000 });
     const chain = card.getByRole('list', { name: 'Who is asking, for whom' });
     await expect(chain.getByRole('listitem').allTextContents()).resolves.toEqual(CHAIN);
-    await expect(card.innerText()).resolves.toMatch(/room\s+borealis[\s\S]*date\s+2026-12-01/);
+    await expect(card.textContent()).resolves.toMatch(/room\s*borealis[\s\S]*date\s*2026-12-01/);
     await screenshot(page, '02-approval-waiting');
 
     // Keyboard only: Tab reaches Approve, focus is visible, Enter decides.
@@ -118,7 +117,10 @@ describe('the console in a real browser, against parley dev', () => {
     const delegation = page.getByRole('list', { name: 'Delegation chain' });
     await delegation.waitFor();
     await expect(delegation.getByRole('listitem').allTextContents()).resolves.toEqual(CHAIN);
-    await page.getByRole('rowheader', { name: /parley\.decide/ }).first().waitFor();
+    // The waterfall holds the whole call: the decision, the wait for the approval, and the request around them.
+    for (const span of ['POST /mcp', 'parley.decide', 'parley.approve']) {
+      await page.getByRole('row').filter({ hasText: span }).first().waitFor({ timeout: 30_000 });
+    }
     await screenshot(page, '05-trace-waterfall');
   }, 180_000);
 
@@ -131,12 +133,49 @@ describe('the console in a real browser, against parley dev', () => {
     await signIn(page, 'alice', alicePassword);
     expect(new URL(page.url()).pathname).toBe(`/console/approvals/${id}`);
     const card = page.getByRole('article', { name: 'tools/call rooms.book_room' });
-    await expect(card.innerText()).resolves.toContain('2026-12-02');
+    await expect(card.textContent()).resolves.toContain('2026-12-02');
     await card.getByRole('button', { name: 'Deny' }).click();
     await card.getByText('denied', { exact: true }).waitFor();
     await screenshot(page, '06-denied');
     const result = await outcome;
     expect(result.ok).toBe(false);
     expect(result.text).toMatch(/denied/i);
+  }, 180_000);
+  it('an administrator sees tools, gets inline policy errors, has a decision explained, and verifies the audit chain', async () => {
+    const key = readFileSync(join(dataDir, 'admin-api-key'), 'utf8').trim();
+    const created = await fetch(`${parley.url}/admin/users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'ops', password: 'ops-console-password', roles: ['admin'] }),
+    });
+    expect(created.status).toBe(201);
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await page.goto(`${parley.url}/console`);
+    await signIn(page, 'ops', 'ops-console-password');
+    await page.getByRole('link', { name: /Tool servers\s*3/ }).waitFor();
+    await screenshot(page, '07-overview-admin');
+
+    const nav = page.getByRole('navigation', { name: 'Console' });
+    await nav.getByRole('link', { name: 'Tools' }).click();
+    await page.getByRole('cell', { name: 'rooms.book_room' }).waitFor();
+    await screenshot(page, '08-tools');
+
+    await nav.getByRole('link', { name: 'Policies' }).click();
+    const editor = page.getByLabel('Cedar');
+    await editor.fill('@id("broken")\npermit (principal, action, resource)\nwhen { context.nope == };\n');
+    const problems = page.getByRole('list', { name: 'Problems' });
+    await problems.waitFor();
+    await expect(problems.textContent()).resolves.toMatch(/line 3/);
+    await expect(editor.getAttribute('aria-invalid')).resolves.toBe('true');
+    await page.getByRole('button', { name: 'Explain decision' }).click();
+    await page.getByText('Allowed once a person approves').waitFor();
+    await page.getByRole('list', { name: 'Determining policies' }).getByText('demo-facilities-book-room').waitFor();
+    await screenshot(page, '09-policies');
+
+    await nav.getByRole('link', { name: 'Audit' }).click();
+    await page.getByRole('button', { name: 'Verify chain' }).click();
+    await page.getByText(/Chain intact: \d+ entries/).waitFor();
+    await page.getByRole('cell', { name: 'Agent::facilities' }).first().waitFor();
+    await screenshot(page, '10-audit');
   }, 180_000);
 });

@@ -1,5 +1,5 @@
 import { type AgentDefinition, artifact, defineAgent, TaskRejected, working } from '@parley/a2a';
-import { openGatewayTools } from './gateway-tools.ts';
+import { type Gateway, openGatewayTools } from './gateway-tools.ts';
 import { datesIn, findInData } from './inputs.ts';
 
 interface Attendee {
@@ -8,7 +8,7 @@ interface Attendee {
 }
 
 /** Comms: drafts and sends announcements by mail (sending waits for a human). */
-export function commsAgent(mcpUrl: string): AgentDefinition {
+export function commsAgent(gateway: Gateway): AgentDefinition {
   return defineAgent({
     name: 'comms',
     card: { description: 'Writes and sends announcements and messages to people by email.' },
@@ -36,7 +36,7 @@ export function commsAgent(mcpUrl: string): AgentDefinition {
         '',
         'See you there!',
       ].join('\n');
-      const tools = await openGatewayTools(ctx, mcpUrl);
+      const tools = await openGatewayTools(ctx, gateway);
       try {
         yield working(`Drafting the announcement to ${recipients.length} people`);
         const draft = await tools.call('mail.draft_email', { to: recipients, subject, body });

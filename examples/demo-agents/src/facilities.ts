@@ -1,5 +1,5 @@
 import { type AgentDefinition, artifact, defineAgent, TaskRejected, working } from '@parley/a2a';
-import { openGatewayTools } from './gateway-tools.ts';
+import { type Gateway, openGatewayTools } from './gateway-tools.ts';
 import { datesIn, findInData, headCount, messageText } from './inputs.ts';
 
 interface Room {
@@ -9,7 +9,7 @@ interface Room {
 }
 
 /** Facilities: finds and books a room for a group on a date (booking waits for a human). */
-export function facilitiesAgent(mcpUrl: string): AgentDefinition {
+export function facilitiesAgent(gateway: Gateway): AgentDefinition {
   return defineAgent({
     name: 'facilities',
     card: { description: 'Finds and books meeting rooms and venues for groups.' },
@@ -33,7 +33,7 @@ export function facilitiesAgent(mcpUrl: string): AgentDefinition {
         date = findInData<string>(answer, 'date') ?? datesIn(messageText(answer))[0];
         if (!date) throw new TaskRejected('No date was given for the booking.');
       }
-      const tools = await openGatewayTools(ctx, mcpUrl);
+      const tools = await openGatewayTools(ctx, gateway);
       try {
         yield working(`Looking for a room for ${people} on ${date}`);
         const search = await tools.call('rooms.search_rooms', { capacity: people, date });

@@ -1,10 +1,17 @@
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { AgentContext } from '@parley/a2a';
+import type { FetchFunction } from '@parley/core';
 
 /** A tool call's result as the demo agents use it. */
 export interface ToolResult {
   readonly structured: Record<string, unknown> | undefined;
   readonly text: string;
+}
+
+/** Where the gateway is, and the fetch that reaches it (carrying trace context). */
+export interface Gateway {
+  readonly url: string;
+  readonly fetch: FetchFunction;
 }
 
 /** The tools an agent reaches through the gateway, for the task at hand. */
@@ -23,8 +30,8 @@ export interface GatewayTools {
  * approval is decided.
  * @see https://modelcontextprotocol.io/specification/2025-11-25/client/elicitation#url-mode-elicitation-requests
  */
-export async function openGatewayTools(context: AgentContext, mcpUrl: string): Promise<GatewayTools> {
-  const token = await context.credentialFor(mcpUrl);
+export async function openGatewayTools(context: AgentContext, gateway: Gateway): Promise<GatewayTools> {
+  const token = await context.credentialFor(gateway.url);
   const client = new Client(
     { name: 'parley-demo-agent', version: '0.1.0' },
     // URL elicitation is a 2025-11-25 session feature, so the agent keeps a session.
@@ -40,8 +47,9 @@ export async function openGatewayTools(context: AgentContext, mcpUrl: string): P
     return { action: 'decline' };
   });
   await client.connect(
-    new StreamableHTTPClientTransport(new URL(mcpUrl), {
+    new StreamableHTTPClientTransport(new URL(gateway.url), {
       requestInit: { headers: { authorization: `Bearer ${token}` } },
+      fetch: gateway.fetch as typeof fetch,
     }),
   );
   return {

@@ -1,5 +1,5 @@
 import { type AgentDefinition, artifact, defineAgent, TaskRejected, working } from '@parley/a2a';
-import { type GatewayTools, openGatewayTools } from './gateway-tools.ts';
+import { type Gateway, type GatewayTools, openGatewayTools } from './gateway-tools.ts';
 import { durationMinutes } from './inputs.ts';
 
 interface TeamMember {
@@ -9,7 +9,7 @@ interface TeamMember {
 }
 
 /** The scheduler: finds a day everyone is free, from the calendar tools. */
-export function schedulerAgent(mcpUrl: string): AgentDefinition {
+export function schedulerAgent(gateway: Gateway): AgentDefinition {
   return defineAgent({
     name: 'scheduler',
     card: { description: 'Finds days and times when a whole team is free, from their calendars.' },
@@ -24,7 +24,7 @@ export function schedulerAgent(mcpUrl: string): AgentDefinition {
       },
     ],
     async *execute(ctx) {
-      const tools = await openGatewayTools(ctx, mcpUrl);
+      const tools = await openGatewayTools(ctx, gateway);
       try {
         yield working('Reading the platform team and their calendars');
         const team = await readTeam(tools);

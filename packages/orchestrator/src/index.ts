@@ -1,3 +1,7 @@
+export { A2ASubtaskRunner, type A2ASubtaskRunnerOptions } from './concierge/a2a-subtask-runner.ts';
+export { CONCIERGE, type ConciergeOptions, conciergeAgent } from './concierge/concierge-agent.ts';
+export { type MeshDirectoryOptions, meshDirectory } from './concierge/mesh-directory.ts';
+export { SiblingAnswers } from './concierge/sibling-answers.ts';
 export { OrchestratorError, type OrchestratorErrorCode } from './errors.ts';
 export { type ExecutePlanOptions, executePlan } from './executor/execute-plan.ts';
 export type { ExecutionSettings } from './executor/run-subtask.ts';
@@ -55,7 +59,3 @@ export {
   progressMetadata,
 } from './progress/progress-wire.ts';
 export { executionSettings, plannerFromConfig } from './settings.ts';
-export { A2ASubtaskRunner, type A2ASubtaskRunnerOptions } from './concierge/a2a-subtask-runner.ts';
-export { CONCIERGE, type ConciergeOptions, conciergeAgent } from './concierge/concierge-agent.ts';
-export { type MeshDirectoryOptions, meshDirectory } from './concierge/mesh-directory.ts';
-export { SiblingAnswers } from './concierge/sibling-answers.ts';

@@ -14,9 +14,7 @@ export function TraceHopSummary({ trace }: { trace: TraceSummary }) {
       <div>
         <strong>{hop.action}</strong> <code>{hop.resource?.replace(/^[A-Za-z]+::/, '') ?? ''}</code>{' '}
         {hop.decision ? <Badge tone={tone}>{hop.decision}</Badge> : null}
-        {hop.approvalId ? (
-          <span className="muted small"> · approval {hop.approvalId}</span>
-        ) : null}
+        {hop.approvalId ? <span className="muted small"> · approval {hop.approvalId}</span> : null}
       </div>
       <ActorChain links={chainOf({ ...hop, target: null })} label="Delegation chain" />
     </div>

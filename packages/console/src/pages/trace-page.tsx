@@ -5,10 +5,15 @@ import { useApi } from '../app/use-api.ts';
 import { ApiErrorNotice, Loading } from '../components/api-error-notice.tsx';
 import { Waterfall } from '../components/waterfall.tsx';
 
+/** Spans are stored as they end, so a trace still running fills in while it is open. */
+const REFRESH_MS = 3000;
+
 /** One trace as a waterfall, with its delegation chain. */
 export function TracePage({ traceId }: { traceId: string }) {
-  const trace = useApi(`trace:${traceId}`, (signal) =>
-    api<{ traceId: string; spans: Span[] }>(`/api/console/traces/${traceId}`, { signal }),
+  const trace = useApi(
+    `trace:${traceId}`,
+    (signal) => api<{ traceId: string; spans: Span[] }>(`/api/console/traces/${traceId}`, { signal }),
+    REFRESH_MS,
   );
   const root = trace.data?.spans.find((s) => s.parentSpanId === null) ?? trace.data?.spans[0];
   return (

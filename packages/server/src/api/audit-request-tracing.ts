@@ -1,5 +1,5 @@
 import { context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { extractTraceHeaders, type MeshMetrics, parleyTracer } from '@parley/audit';
+import { extractTraceHeaders, injectTraceHeaders, type MeshMetrics, parleyTracer } from '@parley/audit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 /** Probes and scrapes are counted but not traced: they would bury the traces that matter. */
@@ -31,6 +31,10 @@ export function installRequestTracing(app: FastifyInstance, metrics: MeshMetrics
         parent,
       );
       ctx = trace.setSpan(parent, span);
+      // The caller learns the trace id of what it started (`parley ask` prints it).
+      // Set on the raw response so hijacked replies (SSE, OAuth) carry it too.
+      const carrier = injectTraceHeaders({}, ctx);
+      if (carrier.traceparent) _reply.raw.setHeader('traceparent', carrier.traceparent);
     }
     traces.set(request, { span, ctx, started: performance.now() });
     // Running the rest of the lifecycle inside the context makes the span active for it.

@@ -5,6 +5,7 @@ import { auditPart } from './parts/audit.ts';
 import { consolePart } from './parts/console.ts';
 import { identityPart } from './parts/identity.ts';
 import { mcpPart } from './parts/mcp.ts';
+import { outboundPart } from './parts/outbound.ts';
 import { pipelinePart } from './parts/pipeline.ts';
 import { policyPart } from './parts/policy.ts';
 
@@ -13,6 +14,7 @@ import { policyPart } from './parts/policy.ts';
  * before it.
  */
 export const parts: readonly MeshPart[] = [
+  outboundPart,
   identityPart,
   policyPart,
   auditPart,

@@ -1,4 +1,5 @@
 import { A2AService, type AgentDefinition, type AgentKeyStore, GeneratedAgentKeyStore } from '@parley/a2a';
+import { tracedFetch } from '@parley/audit';
 import { ConfigError, createGuardedFetch, type GuardedFetch, type RequestPipeline, toFetch } from '@parley/core';
 import type { MeshPart } from '../part.ts';
 
@@ -40,7 +41,7 @@ export const a2aPart: MeshPart = {
       keys,
       agents: (context.services.get('localAgents') as AgentDefinition[] | undefined) ?? [],
       fetch: guarded,
-      streamFetch: toFetch(guarded),
+      streamFetch: tracedFetch(toFetch(guarded)),
       webhooks: { allowPrivateNetworks: outbound.allowPrivateNetworks, allowedHosts: outbound.allowedHosts },
       configuredAgents: context.config.a2a.agents,
       refreshIntervalMs: context.config.a2a.refreshInterval,

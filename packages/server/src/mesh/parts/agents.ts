@@ -1,4 +1,5 @@
 import type { A2AService, AgentDefinition } from '@parley/a2a';
+import { tracedFetch } from '@parley/audit';
 import { demoAgents } from '@parley/example-demo-agents';
 import type { IdentityService } from '@parley/identity';
 import { CONCIERGE, conciergeAgent, executionSettings, meshDirectory, plannerFromConfig } from '@parley/orchestrator';
@@ -31,11 +32,11 @@ export const agentsPart: MeshPart = {
         planner,
         settings: executionSettings(config.orchestrator),
         // The concierge calls its own mesh's proxy, a URL no one else supplied.
-        fetch: globalThis.fetch,
+        fetch: tracedFetch(globalThis.fetch),
         logger: logger.child({ agent: CONCIERGE }),
       }),
     );
-    if (context.mode === 'dev') agents.push(...demoAgents(`${baseUrl}/mcp`));
+    if (context.mode === 'dev') agents.push(...demoAgents(`${baseUrl}/mcp`, tracedFetch(globalThis.fetch)));
     services.set('localAgents', agents);
     return {
       banner: [{ label: 'Concierge', value: `${baseUrl}/a2a/${CONCIERGE} (${planner.kind} planner)` }],

@@ -1,3 +1,4 @@
+import { tracedFetch } from '@parley/audit';
 import { ConfigError, type GuardedFetch, type RequestPipeline, toFetch } from '@parley/core';
 import { McpGateway, type UpstreamDefinition } from '@parley/mcp';
 import type { MeshContext, MeshPart } from '../part.ts';
@@ -58,7 +59,7 @@ export const mcpPart: MeshPart = {
       bus: context.bus,
       pipeline,
       config: { ...context.config.mcp, servers: [...context.config.mcp.servers, ...(demo?.servers ?? [])] },
-      ...(guarded ? { fetch: toFetch(guarded) as typeof fetch } : {}),
+      ...(guarded ? { fetch: tracedFetch(toFetch(guarded)) as typeof fetch } : {}),
     });
     context.services.set('mcp', gateway);
     return {
