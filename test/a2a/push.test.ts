@@ -117,7 +117,10 @@ describe.each(testStoreBackends())('push notifications on $name', (backend) => {
       ]);
 
       await sendForTask(url, token, send('go', { taskId: task.id }));
-      await eventually(() => hook.received.some((item) => stateOf(item.body) === 'TASK_STATE_COMPLETED'));
+      // A 0.3 client set it, so notifications are 0.3 Tasks.
+      await eventually(() =>
+        hook.received.some((item) => (item.body as { status?: { state?: string } }).status?.state === 'completed'),
+      );
       const first = hook.received[0];
       expect(first?.headers.authorization).toBe('Bearer webhook-secret');
       expect(first?.headers['x-a2a-notification-token']).toBe('legacy-token');
@@ -134,7 +137,7 @@ describe.each(testStoreBackends())('push notifications on $name', (backend) => {
     }
   });
 
-  it('accepts a push config inside a 0.3 message/send', async () => {
+  it('accepts a push config inside a 0.3 message/send and notifies in the 0.3 shape (the Task)', async () => {
     const hook = await startWebhook();
     try {
       const answer = await rpc<Record<string, unknown>>(url, token, {
@@ -154,8 +157,17 @@ describe.each(testStoreBackends())('push notifications on $name', (backend) => {
       const task = answer.body?.result as unknown as Task & { kind: string };
       expect(task.kind).toBe('task');
       await sendForTask(url, token, send('done', { taskId: task.id }));
-      await eventually(() => hook.received.some((item) => stateOf(item.body) === 'TASK_STATE_COMPLETED'));
+      const legacyState = (body: unknown) => (body as { status?: { state?: string } }).status?.state;
+      await eventually(() => hook.received.some((item) => legacyState(item.body) === 'completed'));
       expect(hook.received.every((item) => item.headers['x-a2a-notification-token'] === 'in-send')).toBe(true);
+      const last = hook.received.at(-1)?.body as unknown as {
+        kind: string;
+        id: string;
+        artifacts: Array<{ parts: Array<{ kind: string; text: string }> }>;
+      };
+      expect(last).toMatchObject({ kind: 'task', id: task.id, status: { state: 'completed' } });
+      expect(last.artifacts[0]?.parts[0]).toEqual({ kind: 'text', text: 'answer: done' });
+      expect(hook.received.some((item) => 'statusUpdate' in item.body)).toBe(false);
     } finally {
       await hook.close();
     }

@@ -163,6 +163,39 @@ describe('an agent on the official @a2a-js/sdk server, behind the registry and t
     expect((await sendForTask(heldUrl, token, send('hi'))).status.state).toBe('TASK_STATE_COMPLETED');
   });
 
+  it('refuses to re-register a taken name (409); with replace the new card and key wait for acceptance', async () => {
+    const admin = mesh.pipeline.issue(testCaller('root', { roles: ['admin'], type: 'User' }), `${mesh.baseUrl}/api`);
+    const post = (body: unknown) =>
+      fetch(`${mesh.baseUrl}/api/a2a/agents`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    expect((await post({ url: remote.origin, name: 'sdk-pinned' })).status).toBe(201);
+    const pinned = await mesh.service.registry.get('sdk-pinned');
+    const impostor = await startSdkAgent({ name: 'Impostor' });
+    try {
+      const refused = await post({ url: impostor.origin, name: 'sdk-pinned' });
+      expect(refused.status).toBe(409);
+      expect(JSON.stringify(await refused.json())).toMatch(/already registered/);
+      expect(await mesh.service.registry.get('sdk-pinned')).toEqual(pinned);
+
+      const replaced = await post({ url: impostor.origin, name: 'sdk-pinned', replace: true });
+      expect(replaced.status).toBe(200);
+      expect(await replaced.json()).toMatchObject({ status: 'held', url: remote.origin, card: pinned.card });
+      const pinnedUrl = mesh.agentUrl('sdk-pinned');
+      const token = mesh.pipeline.issue(testCaller('planner', { user: 'alice' }), pinnedUrl);
+      expect((await rpc(pinnedUrl, token, send('hi'))).status).toBe(503);
+
+      const accepted = await mesh.service.registry.accept('sdk-pinned');
+      expect(accepted).toMatchObject({ status: 'active', url: impostor.origin });
+      expect(accepted.card.name).toBe('Impostor');
+      expect((await mesh.service.registry.refresh('sdk-pinned')).status).toBe('active');
+    } finally {
+      await impostor.close();
+    }
+  });
+
   it('holds a remote task for approval, then mirrors the remote task into it once approved', async () => {
     mesh.pipeline.decideWith = () => mesh.pipeline.createApproval('ap-remote');
     let held: Task;

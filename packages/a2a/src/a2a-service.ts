@@ -17,6 +17,7 @@ import { type AgentKeyStore, PROXY_KEY } from './cards/key-store.ts';
 import { RemoteAgentClient } from './client/remote-agent-client.ts';
 import { ApprovalFlow } from './proxy/approval-flow.ts';
 import { Guard } from './proxy/guard.ts';
+import { HeldTasks } from './proxy/held-tasks.ts';
 import { ProxyHandler, type ProxyTarget } from './proxy/proxy-handler.ts';
 import { RemoteTaskOwners } from './proxy/remote-task-owners.ts';
 import { PushConfigStore } from './push/push-config-store.ts';
@@ -60,6 +61,8 @@ export interface A2AServiceOptions {
   readonly pushRetry?: { attempts?: number; backoffMs?: number };
 }
 
+type RemoteTarget = Extract<ProxyTarget, { kind: 'remote' }> & { readonly registered: RegisteredAgent };
+
 /** As `identity.maxDelegationDepth` defaults. */
 const DEFAULT_MAX_DELEGATION_DEPTH = 4;
 
@@ -100,7 +103,7 @@ export class A2AService {
       ...options.pushRetry,
     });
     this.tasks.onChange(this.push.onChange);
-    this.#signer = new CardSigner(options.keys);
+    this.#signer = new CardSigner(options.keys, { store, clock });
     this.#guard = new Guard(options.pipeline, logger);
     this.#remoteOwners = new RemoteTaskOwners(store, clock);
     this.#approvals = new ApprovalFlow({
@@ -108,6 +111,7 @@ export class A2AService {
       guard: this.#guard,
       tasks: this.tasks,
       remoteOwners: this.#remoteOwners,
+      held: new HeldTasks(store, clock),
       logger,
     });
     this.#authServer = options.authorizationServer ?? parleyAuthorizationServer(options.baseUrl);
@@ -149,6 +153,11 @@ export class A2AService {
         options.logger.warn({ err: error, agent: configured.name }, 'configured A2A agent could not be registered');
       });
     }
+    await service.#approvals
+      .resume((name) => service.#target(name))
+      .catch((error: unknown) => {
+        options.logger.error({ err: error }, 'A2A tasks held for approval could not resume waiting');
+      });
     if (options.refreshIntervalMs && options.refreshIntervalMs > 0) {
       service.#refreshTimer = setInterval(() => void service.refreshAll(), options.refreshIntervalMs);
       service.#refreshTimer.unref();
@@ -205,17 +214,15 @@ export class A2AService {
   async #endpoint(request: FastifyRequest): Promise<A2AEndpoint> {
     const name = (request.params as { agent: string }).agent;
     const audience = this.agentUrl(name);
-    const runtime = this.runtimes.get(name);
-    let target: ProxyTarget;
+    const target = await this.#target(name);
+    if (!target) throw new NotFoundError(`agent ${name}`);
     let card: () => Promise<AgentCard>;
     let keyName: string;
-    if (runtime) {
-      target = { kind: 'local', name, runtime };
-      card = () => this.#localCard(runtime.agent);
+    if (target.kind === 'local') {
+      card = () => this.#localCard(target.runtime.agent);
       keyName = name;
     } else {
-      const agent = await this.registry.find(name);
-      if (!agent) throw new NotFoundError(`agent ${name}`);
+      const agent = target.registered;
       if (agent.status === 'held') {
         throw new ParleyError(
           'ERR_A2A_AGENT_HELD',
@@ -223,13 +230,6 @@ export class A2AService {
           { status: 503 },
         );
       }
-      target = {
-        kind: 'remote',
-        name,
-        client: this.#client(agent),
-        skills: agent.card.skills,
-        extendedCard: undefined,
-      };
       card = () => this.#remoteCard(agent);
       keyName = PROXY_KEY;
     }
@@ -253,6 +253,22 @@ export class A2AService {
         );
         return { owner: ownerOf(caller), caller, version };
       },
+    };
+  }
+
+  /** The local or registered remote agent named `name` (a held remote agent too). */
+  async #target(name: string): Promise<(ProxyTarget & { kind: 'local' }) | RemoteTarget | undefined> {
+    const runtime = this.runtimes.get(name);
+    if (runtime) return { kind: 'local', name, runtime };
+    const agent = await this.registry.find(name);
+    if (!agent) return undefined;
+    return {
+      kind: 'remote',
+      name,
+      client: this.#client(agent),
+      skills: agent.card.skills,
+      extendedCard: undefined,
+      registered: agent,
     };
   }
 

@@ -27,7 +27,8 @@ export {
 export { canonicalCardPayload } from './cards/canonical-card.ts';
 export { CardSigner } from './cards/card-signer.ts';
 export { type AgentKeyStore, GeneratedAgentKeyStore, PROXY_KEY, PUSH_KEY, type SigningKey } from './cards/key-store.ts';
-export { type CardVerification, signAgentCard, verifyAgentCard } from './cards/sign-card.ts';
+export { type CardVerification, signAgentCard, signatureKids, verifyAgentCard } from './cards/sign-card.ts';
+export { type AgentKeyIdentity, StoredAgentKeyStore } from './cards/stored-key-store.ts';
 export { RemoteAgentClient, type RemoteAgentClientOptions } from './client/remote-agent-client.ts';
 export { readSse } from './client/sse-reader.ts';
 export { AgentRegistry, type RegisteredAgent } from './registry/agent-registry.ts';

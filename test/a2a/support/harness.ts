@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import {
   A2AService,
   type AgentDefinition,
+  type AgentKeyStore,
   artifact,
   defineAgent,
   GeneratedAgentKeyStore,
@@ -42,11 +43,18 @@ export function testAgents(): AgentDefinition[] {
   return [echo];
 }
 
+export interface StartOptions {
+  agents?: AgentDefinition[];
+  allowPrivateWebhooks?: boolean;
+  bodyLimit?: number;
+  /** The pipeline (default a fresh FakePipeline); pass one to keep its approvals across a restart. */
+  pipeline?: FakePipeline;
+  /** The key store (default generated keys). */
+  keys?: AgentKeyStore;
+}
+
 /** A Parley-like app with the a2a part on a fake pipeline, listening on 127.0.0.1. */
-export async function startA2A(
-  store: Store,
-  options: { agents?: AgentDefinition[]; allowPrivateWebhooks?: boolean; bodyLimit?: number } = {},
-) {
+export async function startA2A(store: Store, options: StartOptions = {}) {
   const app: FastifyInstance = Fastify({ bodyLimit: 1_048_576 });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -54,14 +62,10 @@ export async function startA2A(
   return startA2AAt(store, baseUrl, options);
 }
 
-async function startA2AAt(
-  store: Store,
-  baseUrl: string,
-  options: { agents?: AgentDefinition[]; allowPrivateWebhooks?: boolean; bodyLimit?: number },
-) {
+async function startA2AAt(store: Store, baseUrl: string, options: StartOptions) {
   const app = Fastify({ bodyLimit: 1_048_576 });
-  const pipeline = new FakePipeline();
-  const keys = new GeneratedAgentKeyStore();
+  const pipeline = options.pipeline ?? new FakePipeline();
+  const keys = options.keys ?? new GeneratedAgentKeyStore();
   const guarded = createGuardedFetch({ allowPrivateNetworks: true, timeout: 5000 });
   const service = await A2AService.start({
     app,

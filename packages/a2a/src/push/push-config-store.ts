@@ -1,5 +1,6 @@
 import type { Clock } from '@parley/core';
 import type { Store } from '@parley/store';
+import type { ProtocolVersion } from '../bindings/a2a-handler.ts';
 import type { PushConfigService } from '../runtime/push-config-service.ts';
 import { A2AError } from '../wire/errors.ts';
 import type { TaskPushNotificationConfig } from '../wire/schemas/core.ts';
@@ -19,7 +20,12 @@ export class PushConfigStore implements PushConfigService {
     this.#policy = policy;
   }
 
-  async create(agent: string, owner: string, config: TaskPushNotificationConfig): Promise<TaskPushNotificationConfig> {
+  async create(
+    agent: string,
+    owner: string,
+    config: TaskPushNotificationConfig,
+    version: ProtocolVersion = '1.0',
+  ): Promise<TaskPushNotificationConfig> {
     await checkWebhookUrl(config.url, this.#policy);
     const existing = await this.list(agent, config.taskId);
     const id = config.id ?? crypto.randomUUID();
@@ -36,9 +42,14 @@ export class PushConfigStore implements PushConfigService {
         id,
         owner,
         config: JSON.stringify(stored),
+        protocol_version: version,
         created_at: this.#clock.now(),
       })
-      .onConflict((oc) => oc.columns(['agent', 'task_id', 'id']).doUpdateSet({ config: JSON.stringify(stored) }))
+      .onConflict((oc) =>
+        oc
+          .columns(['agent', 'task_id', 'id'])
+          .doUpdateSet({ config: JSON.stringify(stored), protocol_version: version }),
+      )
       .execute();
     return stored;
   }
@@ -64,6 +75,24 @@ export class PushConfigStore implements PushConfigService {
       .orderBy('created_at')
       .execute();
     return rows.map((row) => JSON.parse(row.config) as TaskPushNotificationConfig);
+  }
+
+  /** The task's configs with the protocol version of the client that created each (for delivery). */
+  async deliveries(
+    agent: string,
+    taskId: string,
+  ): Promise<Array<{ config: TaskPushNotificationConfig; version: ProtocolVersion }>> {
+    const rows = await this.#store.db
+      .selectFrom('a2a_push_configs')
+      .select(['config', 'protocol_version'])
+      .where('agent', '=', agent)
+      .where('task_id', '=', taskId)
+      .orderBy('created_at')
+      .execute();
+    return rows.map((row) => ({
+      config: JSON.parse(row.config) as TaskPushNotificationConfig,
+      version: row.protocol_version === '0.3' ? '0.3' : '1.0',
+    }));
   }
 
   async delete(agent: string, taskId: string, id: string): Promise<void> {

@@ -4,6 +4,7 @@ import { importJWK, SignJWT } from 'jose';
 import type { AgentKeyStore } from '../cards/key-store.ts';
 import { PUSH_KEY } from '../cards/key-store.ts';
 import type { StoredTask } from '../runtime/task-store.ts';
+import { taskToLegacy } from '../wire/legacy.ts';
 import type { StreamResponse, TaskPushNotificationConfig } from '../wire/schemas/core.ts';
 import type { PushConfigStore } from './push-config-store.ts';
 
@@ -24,7 +25,7 @@ export interface PushSenderOptions {
 
 /**
  * Delivers task updates to the webhooks configured for the task: the body is
- * the StreamResponse, the request carries a JWT signed with Parley's push key
+ * the StreamResponse (for a config a 0.3 client created, the 0.3 Task), the request carries a JWT signed with Parley's push key
  * (`taskId`, `jti`, `aud` = the webhook URL) so receivers can verify and
  * dedupe. Each (config, event) is claimed in the store before sending, so no
  * replica delivers the same event twice; failures are retried with backoff,
@@ -50,12 +51,14 @@ export class PushSender {
   readonly onChange = (agent: string, stored: StoredTask, event: StreamResponse): void => {
     if ('task' in event || this.#stopped) return;
     this.#serially(`${agent}\n${stored.task.id}`, async () => {
-      const configs = await this.#o.configs.list(agent, stored.task.id).catch((error: unknown) => {
+      const configs = await this.#o.configs.deliveries(agent, stored.task.id).catch((error: unknown) => {
         this.#o.logger.warn({ err: error, taskId: stored.task.id }, 'push configs unavailable');
         return [];
       });
-      for (const config of configs) {
-        this.#serially(`${agent}\n${stored.task.id}\n${config.id}`, () => this.#deliver(agent, stored, event, config));
+      for (const { config, version } of configs) {
+        // 0.3 clients expect the Task itself as the notification body.
+        const body = version === '0.3' ? taskToLegacy(stored.task) : event;
+        this.#serially(`${agent}\n${stored.task.id}\n${config.id}`, () => this.#deliver(agent, stored, body, config));
       }
     });
   };
@@ -87,7 +90,7 @@ export class PushSender {
     });
   }
 
-  async #deliver(agent: string, stored: StoredTask, event: StreamResponse, config: TaskPushNotificationConfig) {
+  async #deliver(agent: string, stored: StoredTask, body: unknown, config: TaskPushNotificationConfig) {
     const jti = crypto.randomUUID();
     const now = this.#o.clock.now();
     const claimed = await this.#o.store.db
@@ -108,7 +111,7 @@ export class PushSender {
     if (Number(claimed.numInsertedOrUpdatedRows ?? 0) !== 1) return;
     const attempts = this.#o.attempts ?? 5;
     for (let attempt = 1; attempt <= attempts && !this.#stopped; attempt++) {
-      const ok = await this.#send(stored.task.id, jti, event, config).catch((error: unknown) => {
+      const ok = await this.#send(stored.task.id, jti, body, config).catch((error: unknown) => {
         this.#o.logger.warn({ err: error, taskId: stored.task.id }, 'push notification failed');
         return false;
       });
@@ -126,12 +129,7 @@ export class PushSender {
     }
   }
 
-  async #send(
-    taskId: string,
-    jti: string,
-    event: StreamResponse,
-    config: TaskPushNotificationConfig,
-  ): Promise<boolean> {
+  async #send(taskId: string, jti: string, body: unknown, config: TaskPushNotificationConfig): Promise<boolean> {
     const key = await this.#o.keys.signingKey(PUSH_KEY);
     const alg = key.alg ?? 'ES256';
     const iat = Math.floor(this.#o.clock.now() / 1000);
@@ -152,7 +150,7 @@ export class PushSender {
     const response = await this.#o.fetch(config.url, {
       method: 'POST',
       headers,
-      body: JSON.stringify(event),
+      body: JSON.stringify(body),
       redirect: 'error',
       timeoutMs: 10_000,
     });

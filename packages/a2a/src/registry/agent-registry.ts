@@ -51,8 +51,12 @@ export class AgentRegistry {
     this.#reserved = new Set(options.reserved ?? []);
   }
 
-  /** Registers (or re-registers) the agent whose card is at `url`. */
-  async register(input: { url: string; name?: string; jwks?: JWK[] }): Promise<RegisteredAgent> {
+  /**
+   * Registers the agent whose card is at `url`. A name already registered is
+   * refused (ConflictError) unless `replace`: then the new card and keys are
+   * held until an administrator accepts them, as a changed card is.
+   */
+  async register(input: { url: string; name?: string; jwks?: JWK[]; replace?: boolean }): Promise<RegisteredAgent> {
     const card = await this.#fetchCard(input.url);
     const name = input.name ?? slug(card.name);
     if (!NAME.test(name))
@@ -67,6 +71,33 @@ export class AgentRegistry {
         { path: 'card.signatures', message: verified.code },
       ]);
     const now = this.#clock.now();
+    const keySource = input.jwks ? 'jwks' : 'tofu';
+    const existing = await this.find(name);
+    if (existing) {
+      if (!input.replace) {
+        throw new ConflictError(
+          `agent ${name} is already registered; register it with replace to change its card and keys`,
+        );
+      }
+      this.#logger.warn(
+        { agent: name, url: input.url },
+        'remote agent re-registered: held until an administrator accepts',
+      );
+      await this.#store.db
+        .updateTable('a2a_agents')
+        .set({
+          status: 'held',
+          held_reason: `it was registered again from ${input.url}`,
+          pending_card: JSON.stringify(card),
+          pending_jwks: JSON.stringify({ keys }),
+          pending_url: input.url,
+          pending_key_source: keySource,
+          updated_at: now,
+        })
+        .where('name', '=', name)
+        .execute();
+      return this.get(name);
+    }
     const row = {
       name,
       url: input.url,
@@ -77,16 +108,22 @@ export class AgentRegistry {
       pending_card: null,
       pending_jwks: null,
       held_reason: null,
-      key_source: input.jwks ? 'jwks' : 'tofu',
+      key_source: keySource,
       fetched_at: now,
       created_at: now,
       updated_at: now,
     };
-    await this.#store.db
+    // A concurrent registration of the same name loses here rather than replacing silently.
+    const inserted = await this.#store.db
       .insertInto('a2a_agents')
       .values(row)
-      .onConflict((oc) => oc.column('name').doUpdateSet({ ...row, created_at: undefined }))
-      .execute();
+      .onConflict((oc) => oc.column('name').doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) !== 1) {
+      throw new ConflictError(
+        `agent ${name} is already registered; register it with replace to change its card and keys`,
+      );
+    }
     return this.get(name);
   }
 
@@ -138,6 +175,8 @@ export class AgentRegistry {
         held_reason: reason,
         pending_card: JSON.stringify(card),
         pending_jwks: pendingKeys ? JSON.stringify({ keys: pendingKeys }) : null,
+        pending_url: null,
+        pending_key_source: null,
         fetched_at: now,
         updated_at: now,
       })
@@ -169,6 +208,10 @@ export class AgentRegistry {
         status: 'active',
         pending_card: null,
         pending_jwks: null,
+        ...(row.pending_url ? { url: row.pending_url } : {}),
+        ...(row.pending_key_source ? { key_source: row.pending_key_source } : {}),
+        pending_url: null,
+        pending_key_source: null,
         held_reason: null,
         updated_at: this.#clock.now(),
       })

@@ -7,6 +7,8 @@ const registerBody = z.object({
   url: z.url({ protocol: /^https?$/ }),
   name: z.string().optional(),
   jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())).min(1) }).optional(),
+  /** Re-register an existing name: its new card and keys are held until accepted. */
+  replace: z.boolean().optional(),
 });
 
 /**
@@ -67,13 +69,14 @@ export async function registryRoutes(
         parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
       );
     }
-    const { url, name, jwks } = parsed.data;
+    const { url, name, jwks, replace } = parsed.data;
     const agent = await service.registry.register({
       url,
       ...(name ? { name } : {}),
       ...(jwks ? { jwks: jwks.keys } : {}),
+      ...(replace ? { replace } : {}),
     });
-    return reply.status(201).send({ ...agent, proxyUrl: service.agentUrl(agent.name) });
+    return reply.status(replace ? 200 : 201).send({ ...agent, proxyUrl: service.agentUrl(agent.name) });
   });
 
   app.post('/api/a2a/agents/:name/refresh', async (request) => {

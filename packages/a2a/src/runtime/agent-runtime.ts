@@ -140,7 +140,7 @@ export class AgentRuntime implements A2AHandler {
     context: CallContext,
   ): Promise<TaskPushNotificationConfig> {
     await this.tasks.get(this.name, request.taskId, context.owner);
-    return this.#push().create(this.name, context.owner, request);
+    return this.#push().create(this.name, context.owner, request, context.version);
   }
 
   async getTaskPushNotificationConfig(
@@ -208,7 +208,9 @@ export class AgentRuntime implements A2AHandler {
     if (message.taskId) return this.#continue(message.taskId, message, skill, context);
     const stored = await this.tasks.create(this.name, context.owner, message, TaskState.Submitted);
     const pushConfig = request.configuration?.taskPushNotificationConfig;
-    if (pushConfig) await this.#push().create(this.name, context.owner, { ...pushConfig, taskId: stored.task.id });
+    if (pushConfig) {
+      await this.#push().create(this.name, context.owner, { ...pushConfig, taskId: stored.task.id }, context.version);
+    }
     const stream = await this.tasks.follow(this.name, stored.task.id, context.owner);
     this.#run(stored.task.id, skill, context.caller);
     return stream;

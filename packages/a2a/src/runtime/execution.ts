@@ -21,6 +21,9 @@ export interface ExecutionInput {
     | undefined;
 }
 
+/** The caller's token is gone (its approval outlived its session): the task fails saying so. */
+class CallerSessionEnded extends Error {}
+
 /**
  * Runs an agent's `execute` for one task, storing each yielded update. A run
  * after a restart replays: `requestInput` answers from the follow-ups already
@@ -81,6 +84,11 @@ export async function runExecution(input: ExecutionInput): Promise<void> {
       if (!input.credentialFor || !input.caller) {
         throw new Error(`agent ${name} is not reached through Parley, so it has no caller to act for`);
       }
+      if (input.caller.bearer === '') {
+        throw new CallerSessionEnded(
+          `the approval outlived the caller's session (Parley restarted while it was pending), so agent ${name} cannot act for the caller; send the message again`,
+        );
+      }
       return input.credentialFor(input.caller, audience, { actor: name, ...options });
     },
   };
@@ -105,6 +113,10 @@ export async function runExecution(input: ExecutionInput): Promise<void> {
     if (signal.aborted) return;
     if (error instanceof TaskRejected) {
       await tasks.setStatus(name, taskId, TaskState.Rejected, agentParts([{ text: error.message }]));
+      return;
+    }
+    if (error instanceof CallerSessionEnded) {
+      await tasks.setStatus(name, taskId, TaskState.Failed, agentParts([{ text: error.message }])).catch(() => {});
       return;
     }
     input.logger.error({ err: error, agent: name, taskId }, 'agent execution failed');

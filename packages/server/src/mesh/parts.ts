@@ -1,5 +1,6 @@
 import type { MeshPart } from './part.ts';
 import { a2aPart } from './parts/a2a.ts';
+import { agentKeysPart } from './parts/agent-keys.ts';
 import { agentsPart } from './parts/agents.ts';
 import { auditPart } from './parts/audit.ts';
 import { consolePart } from './parts/console.ts';
@@ -21,6 +22,7 @@ export const parts: readonly MeshPart[] = [
   pipelinePart,
   mcpPart,
   agentsPart,
+  agentKeysPart,
   a2aPart,
   consolePart,
 ];

@@ -4,6 +4,7 @@ import { type Clock, type EventBus, InProcessBus, type Logger, ParleyError, syst
 import { Store } from '@parley/store';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app/build-app.ts';
+import { RedisBus } from '../bus/redis-bus.ts';
 import { resolvePort } from './free-port.ts';
 import type { MeshContext, MeshMode, MeshPart, PartHandle } from './part.ts';
 import { parts as defaultParts } from './parts.ts';
@@ -35,8 +36,14 @@ export async function startMesh(options: StartMeshOptions): Promise<Mesh> {
   const dataDir = resolve(config.dataDir);
   const port = await resolvePort(config.server.host, config.server.port);
   const baseUrl = publicBaseUrl(config, port);
-  const store = await Store.open({ url: config.store.url, dataDir, logger });
-  const bus = options.bus ?? new InProcessBus();
+  const bus = options.bus ?? (config.redis.url ? await RedisBus.connect(config.redis.url, logger) : new InProcessBus());
+  let store: Store;
+  try {
+    store = await Store.open({ url: config.store.url, schema: config.store.schema, dataDir, logger });
+  } catch (error) {
+    await bus.close();
+    throw error;
+  }
   const app = buildApp({
     logger,
     store,

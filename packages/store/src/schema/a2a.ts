@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /** One A2A task (local agent's, or one the proxy holds for approval). */
 export interface A2aTasksTable {
   id: string;
@@ -23,6 +25,8 @@ export interface A2aPushConfigsTable {
   owner: string;
   /** TaskPushNotificationConfig JSON. */
   config: string;
+  /** The protocol version of the client that created it (`1.0` | `0.3`): the shape notifications are sent in. */
+  protocol_version: Generated<string>;
   created_at: number;
 }
 
@@ -54,6 +58,9 @@ export interface A2aAgentsTable {
   /** The changed card awaiting acceptance (JSON), when held. */
   pending_card: string | null;
   pending_jwks: string | null;
+  /** The URL and key source of a replacing registration awaiting acceptance. */
+  pending_url: Generated<string | null>;
+  pending_key_source: Generated<string | null>;
   held_reason: string | null;
   /** How the keys were obtained: tofu | jwks | key */
   key_source: string;
@@ -70,6 +77,48 @@ export interface A2aRemoteTasksTable {
   created_at: number;
 }
 
+/** The key a hosted agent (or `parley-proxy`, `parley-push`) signs with. */
+export interface A2aAgentKeysTable {
+  name: string;
+  kid: string;
+  /** The private JWK (JSON). */
+  private_jwk: string;
+  /** identity: the agent's registered private_key_jwt key | generated: a key of the a2a part's own */
+  source: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/**
+ * The latest signatures over a card served at `url` with key `key_name`:
+ * ECDSA signatures differ at every signing, so they are kept to serve the
+ * same signed card after a restart.
+ */
+export interface A2aCardSignaturesTable {
+  key_name: string;
+  url: string;
+  /** sha256 of kid, jku and the canonical card the signatures cover. */
+  digest: string;
+  /** The card's `signatures` (JSON). */
+  signatures: string;
+  created_at: number;
+}
+
+/** A task the proxy holds until its approval is decided; what resuming the wait after a restart needs. */
+export interface A2aHeldTasksTable {
+  agent: string;
+  task_id: string;
+  approval_id: string;
+  skill_id: string;
+  /** The Caller JSON without its bearer credential. */
+  caller: string;
+  /** The GuardedAction JSON the approval is bound to. */
+  action: string;
+  /** The SendMessageRequest JSON. */
+  request: string;
+  created_at: number;
+}
+
 /** The a2a part's tables; owned by @parley/a2a. */
 export interface A2aTables {
   a2a_tasks: A2aTasksTable;
@@ -77,4 +126,7 @@ export interface A2aTables {
   a2a_push_deliveries: A2aPushDeliveriesTable;
   a2a_agents: A2aAgentsTable;
   a2a_remote_tasks: A2aRemoteTasksTable;
+  a2a_agent_keys: A2aAgentKeysTable;
+  a2a_held_tasks: A2aHeldTasksTable;
+  a2a_card_signatures: A2aCardSignaturesTable;
 }

@@ -17,7 +17,7 @@ interface RegisteredAgent {
 }
 
 /**
- * `parley agents register URL [--name N] [--jwks FILE]`, `parley agents remote`,
+ * `parley agents register URL [--name N] [--jwks FILE] [--replace]`, `parley agents remote`,
  * `parley agents accept NAME`, `parley agents refresh NAME`: the A2A registry.
  */
 export function registerAgentsRegisterCommand(program: Command, run: Run): void {
@@ -28,17 +28,20 @@ export function registerAgentsRegisterCommand(program: Command, run: Run): void 
       .description('register a remote A2A agent: fetch its card, verify the signature, pin its key, record its skills')
       .argument('<url>', "the agent's base URL (or its card URL)")
       .option('--name <name>', 'name in the mesh (default: from the card)')
-      .option(
-        '--jwks <file>',
-        "a JWKS file with the agent's keys (default: trust the key its card names on first use)",
-      ),
-  ).action((url: string, flags: ApiFlags & { name?: string; jwks?: string }) =>
+      .option('--jwks <file>', "a JWKS file with the agent's keys (default: trust the key its card names on first use)")
+      .option('--replace', 're-register an existing name; the new card and keys are held until `agents accept`'),
+  ).action((url: string, flags: ApiFlags & { name?: string; jwks?: string; replace?: boolean }) =>
     run(async () => {
       const body: Record<string, unknown> = { url };
       if (flags.name) body.name = flags.name;
       if (flags.jwks) body.jwks = JSON.parse(readFileSync(flags.jwks, 'utf8')) as unknown;
+      if (flags.replace) body.replace = true;
       const agent = await new ApiClient(flags).post<RegisteredAgent>('/api/a2a/agents', body);
-      printData(agent, flags, (a) => `registered ${a.name} (${a.skills.join(', ')}) at ${a.proxyUrl ?? a.url}`);
+      printData(agent, flags, (a) =>
+        a.status === 'held'
+          ? `${a.name} held until \`parley agents accept ${a.name}\` (${a.heldReason ?? 'replaced'})`
+          : `registered ${a.name} (${a.skills.join(', ')}) at ${a.proxyUrl ?? a.url}`,
+      );
       return 0;
     }, flags),
   );
