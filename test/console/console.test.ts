@@ -1,9 +1,10 @@
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/client';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningParley, startParley, tempDir } from '../support/parley-process.ts';
+import { parleyBin, type RunningParley, startParley, tempDir } from '../support/parley-process.ts';
 import { ensureConsoleBuilt, launchChromium, screenshot, signIn } from './support/browser.ts';
 import { delegatedMcpClient, devCredentials } from './support/delegated-call.ts';
 
@@ -23,9 +24,54 @@ function bookRoom(client: Client, date: string): Promise<{ ok: boolean; text: st
     );
 }
 
-const CHAIN = [/^User\s*alice$/, /^Agent\s*facilities$/, /^Tool\s*rooms\.book_room$/].map((re) =>
-  expect.stringMatching(re),
+const chainOf = (...links: RegExp[]) => links.map((re) => expect.stringMatching(re));
+/** The room booking as the approval shows it: alice -> concierge -> facilities -> the tool. */
+const ROOM_CHAIN = chainOf(
+  /^User\s*alice$/,
+  /^Agent\s*concierge$/,
+  /^Agent\s*facilities$/,
+  /^Tool\s*rooms\.book_room$/,
 );
+/** A trace of the ask, at its deepest hop: user -> concierge -> agent -> tool. */
+const ASK_CHAIN = chainOf(
+  /^User\s*alice$/,
+  /^Agent\s*concierge$/,
+  /^Agent\s*(scheduler|facilities|comms)$/,
+  /^Tool\s*[a-z]+\.[a-z_]+$/,
+);
+
+const OFFSITE =
+  'Plan a team offsite for the platform team next week: find a day everyone is free, book a room for 8 people, and email the announcement';
+
+/** `parley ask --json` as a child process (alice's dev API key); resolves with its exit code and summary. */
+function ask(parley: RunningParley, dataDir: string, request: string) {
+  const child = spawn(
+    process.execPath,
+    [parleyBin, 'ask', request, '--url', parley.url, '--data-dir', dataDir, '--json'],
+    {
+      env: { ...process.env, PARLEY_LOG_LEVEL: 'warn' },
+    },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = new Promise<{ code: number | null; summary: { state?: string; answer?: string; traceId?: string } }>(
+    (resolve) =>
+      child.once('exit', (code) => {
+        try {
+          resolve({ code, summary: JSON.parse(stdout) as { traceId?: string } });
+        } catch {
+          resolve({ code, summary: { answer: `no JSON: ${stdout}\n${stderr}` } });
+        }
+      }),
+  );
+  return { exited, kill: () => child.kill() };
+}
 
 /** Presses Tab until the focused element is the button called `name`; fails if it is never reached. */
 async function tabTo(page: Page, name: string): Promise<void> {
@@ -59,13 +105,16 @@ describe('the console in a real browser, against parley dev', () => {
   let parley: RunningParley;
   let browser: Browser;
   let alicePassword: string;
+  let opsPassword: string;
   let facilities: Client;
 
   beforeAll(async () => {
     await ensureConsoleBuilt();
     dataDir = tempDir('parley-console-');
     parley = await startParley(['dev', '--data-dir', dataDir]);
-    alicePassword = devCredentials(dataDir).users.find((u) => u.username === 'alice')?.password ?? '';
+    const { users } = devCredentials(dataDir);
+    alicePassword = users.find((u) => u.username === 'alice')?.password ?? '';
+    opsPassword = users.find((u) => u.username === 'ops')?.password ?? '';
     facilities = await delegatedMcpClient(parley.url, dataDir, 'facilities');
     browser = await launchChromium();
   }, 120_000);
@@ -76,89 +125,108 @@ describe('the console in a real browser, against parley dev', () => {
     await parley?.stop();
   });
 
-  it('alice signs in, sees a waiting call appear live, approves it with the keyboard, and finds its trace', async () => {
+  it('alice signs in; while `parley ask` waits its approvals appear live, she approves them with the keyboard, the ask completes and she opens its trace', async () => {
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     await page.goto(`${parley.url}/console/approvals`);
     await screenshot(page, '01-sign-in');
     await signIn(page, 'alice', alicePassword);
     expect(new URL(page.url()).pathname).toBe('/console/approvals');
     await page.getByText('Nothing is waiting for a decision.').waitFor();
+    // The list is fed by the event stream, not by polling.
+    await page.locator('[data-live="stream"]').waitFor();
 
-    // The call waits for a person; the open page shows it without a reload.
-    const call = bookRoom(facilities, '2026-12-01');
-    const card = page.getByRole('article', { name: 'tools/call rooms.book_room' });
-    await card.waitFor({ timeout: 20_000 });
-    const chain = card.getByRole('list', { name: 'Who is asking, for whom' });
-    await expect(chain.getByRole('listitem').allTextContents()).resolves.toEqual(CHAIN);
-    await expect(card.textContent()).resolves.toMatch(/room\s*borealis[\s\S]*date\s*2026-12-01/);
-    await screenshot(page, '02-approval-waiting');
+    const run = ask(parley, dataDir, OFFSITE);
+    try {
+      // The room booking waits for alice; the open page shows it without a reload.
+      const room = page.getByRole('article', { name: 'tools/call rooms.book_room' });
+      await room.waitFor({ timeout: 60_000 });
+      const chain = room.getByRole('list', { name: 'Who is asking, for whom' });
+      await expect(chain.getByRole('listitem').allTextContents()).resolves.toEqual(ROOM_CHAIN);
+      await expect(room.textContent()).resolves.toMatch(/room\s*borealis/);
+      await screenshot(page, '02-approval-waiting');
 
-    // Keyboard only: Tab reaches Approve, focus is visible, Enter decides.
-    await tabTo(page, 'Approve');
-    const outline = await page.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle);
-    expect(outline).not.toBe('none');
-    await screenshot(page, '03-approve-focused');
-    await page.keyboard.press('Enter');
+      // Keyboard only: Tab reaches Approve, focus is visible, Enter decides.
+      await tabTo(page, 'Approve');
+      const outline = await page.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle);
+      expect(outline).not.toBe('none');
+      await screenshot(page, '03-approve-focused');
+      await page.keyboard.press('Enter');
 
-    const result = await call;
-    expect(result).toEqual({ ok: true, text: expect.stringContaining('Booked borealis on 2026-12-01') });
-    await page.getByText('Nothing is waiting for a decision.').waitFor();
-    await page.getByRole('cell', { name: /tools\/call rooms\.book_room/ }).waitFor();
+      // Then the announcement, once the room is booked.
+      const mail = page.getByRole('article', { name: 'tools/call mail.send_email' });
+      await mail.waitFor({ timeout: 60_000 });
+      await screenshot(page, '04-mail-approval');
+      await tabTo(page, 'Approve');
+      await page.keyboard.press('Enter');
 
-    // Policy lets alice see her own activity, but not the policies.
-    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Policies' }).click();
-    await page.getByText('Not permitted.').waitFor();
+      const { code, summary } = await run.exited;
+      expect(summary.answer).toMatch(/Booked Borealis/);
+      expect(summary.state).toBe('TASK_STATE_COMPLETED');
+      expect(code).toBe(0);
+      expect(summary.traceId).toMatch(/^[0-9a-f]{32}$/);
+      await page.getByText('Nothing is waiting for a decision.').waitFor();
+      await page.getByRole('cell', { name: /tools\/call mail\.send_email/ }).waitFor();
 
-    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Activity' }).click();
-    const row = page.getByRole('row').filter({ hasText: 'rooms.book_room' }).first();
-    await row.waitFor({ timeout: 30_000 });
-    await screenshot(page, '04-activity');
-    await row.getByRole('link', { name: /^Trace / }).click();
-    const delegation = page.getByRole('list', { name: 'Delegation chain' });
-    await delegation.waitFor();
-    await expect(delegation.getByRole('listitem').allTextContents()).resolves.toEqual(CHAIN);
-    // The waterfall holds the whole call: the decision, the wait for the approval, and the request around them.
-    for (const span of ['POST /mcp', 'parley.decide', 'parley.approve']) {
-      await page.getByRole('row').filter({ hasText: span }).first().waitFor({ timeout: 30_000 });
+      // Policy lets alice see her own activity, but not the policies.
+      const nav = page.getByRole('navigation', { name: 'Console' });
+      await nav.getByRole('link', { name: 'Policies' }).click();
+      await page.getByText('Not permitted.').waitFor();
+
+      await nav.getByRole('link', { name: 'Activity' }).click();
+      const trace = page.getByRole('link', { name: `Trace ${summary.traceId}` });
+      await trace.waitFor({ timeout: 30_000 });
+      await screenshot(page, '05-activity');
+      await trace.click();
+      // The whole ask, end to end: the concierge's skill, the agents' skills, the tools.
+      for (const span of ['plan_and_delegate', 'book_room', 'rooms.book_room', 'mail.send_email', 'parley.approve']) {
+        await page.getByRole('row').filter({ hasText: span }).first().waitFor({ timeout: 30_000 });
+      }
+      const delegation = page.getByRole('list', { name: 'Delegation chain' });
+      await expect(delegation.getByRole('listitem').allTextContents()).resolves.toEqual(ASK_CHAIN);
+      await screenshot(page, '06-trace-waterfall');
+    } finally {
+      run.kill();
     }
-    await screenshot(page, '05-trace-waterfall');
-  }, 180_000);
+  }, 240_000);
 
   it('a deep link to an approval survives the sign-in round trip, and Deny fails the waiting call', async () => {
-    const outcome = bookRoom(facilities, '2026-12-02');
-    const id = await pendingApprovalFor(parley, dataDir, '2026-12-02');
+    const outcome = bookRoom(facilities, '2027-03-02');
+    const id = await pendingApprovalFor(parley, dataDir, '2027-03-02');
     const page = await (await browser.newContext()).newPage();
     await page.goto(`${parley.url}/console/approvals/${id}`);
     await page.getByText('An agent is waiting for your approval.').waitFor();
     await signIn(page, 'alice', alicePassword);
     expect(new URL(page.url()).pathname).toBe(`/console/approvals/${id}`);
     const card = page.getByRole('article', { name: 'tools/call rooms.book_room' });
-    await expect(card.textContent()).resolves.toContain('2026-12-02');
+    await expect(card.textContent()).resolves.toContain('2027-03-02');
     await card.getByRole('button', { name: 'Deny' }).click();
     await card.getByText('denied', { exact: true }).waitFor();
-    await screenshot(page, '06-denied');
+    await screenshot(page, '07-denied');
     const result = await outcome;
     expect(result.ok).toBe(false);
     expect(result.text).toMatch(/denied/i);
   }, 180_000);
-  it('an administrator sees tools, gets inline policy errors, has a decision explained, and verifies the audit chain', async () => {
-    const key = readFileSync(join(dataDir, 'admin-api-key'), 'utf8').trim();
-    const created = await fetch(`${parley.url}/admin/users`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'ops', password: 'ops-console-password', roles: ['admin'] }),
-    });
-    expect(created.status).toBe(201);
+  it('the dev administrator ops sees agents and tools, gets inline policy errors, has a decision explained, and verifies the audit chain', async () => {
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     await page.goto(`${parley.url}/console`);
-    await signIn(page, 'ops', 'ops-console-password');
+    await signIn(page, 'ops', opsPassword);
     await page.getByRole('link', { name: /Tool servers\s*3/ }).waitFor();
-    await screenshot(page, '07-overview-admin');
+    await screenshot(page, '08-overview-admin');
 
     const nav = page.getByRole('navigation', { name: 'Console' });
+    // The mesh's own agents, with their cards and skills.
+    await nav.getByRole('link', { name: 'Agents' }).click();
+    for (const name of ['concierge', 'scheduler', 'facilities', 'comms']) {
+      await page.getByRole('article', { name: new RegExp(`^${name}`) }).waitFor();
+    }
+    const concierge = page.getByRole('article', { name: /^concierge/ });
+    await concierge.getByText('signed by this mesh').waitFor();
+    await expect(concierge.getByRole('listitem').count()).resolves.toBeGreaterThan(0);
+    await screenshot(page, '09-agents');
+
     await nav.getByRole('link', { name: 'Tools' }).click();
     await page.getByRole('cell', { name: 'rooms.book_room' }).waitFor();
-    await screenshot(page, '08-tools');
+    await screenshot(page, '10-tools');
 
     await nav.getByRole('link', { name: 'Policies' }).click();
     const editor = page.getByLabel('Cedar');
@@ -170,12 +238,12 @@ describe('the console in a real browser, against parley dev', () => {
     await page.getByRole('button', { name: 'Explain decision' }).click();
     await page.getByText('Allowed once a person approves').waitFor();
     await page.getByRole('list', { name: 'Determining policies' }).getByText('demo-facilities-book-room').waitFor();
-    await screenshot(page, '09-policies');
+    await screenshot(page, '11-policies');
 
     await nav.getByRole('link', { name: 'Audit' }).click();
     await page.getByRole('button', { name: 'Verify chain' }).click();
     await page.getByText(/Chain intact: \d+ entries/).waitFor();
     await page.getByRole('cell', { name: 'Agent::facilities' }).first().waitFor();
-    await screenshot(page, '10-audit');
+    await screenshot(page, '12-audit');
   }, 180_000);
 });

@@ -16,8 +16,14 @@ describe('dev seeding', () => {
       credentials = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
       expect(credentials).toMatchObject({
         issuer: first.url,
-        users: [{ username: 'alice', password: expect.any(String), apiKey: expect.stringMatching(/^prl_/) }],
+        users: [
+          { username: 'alice', password: expect.any(String), apiKey: expect.stringMatching(/^prl_/) },
+          { username: 'ops', password: expect.any(String), apiKey: expect.stringMatching(/^prl_/) },
+        ],
       });
+      // ops is the demo's administrator, so someone can sign in to the console as one.
+      expect(first.identity.directory.principal('ops')?.roles).toEqual(['admin']);
+      expect(first.identity.directory.principal('alice')?.roles).toEqual([]);
       const agents = credentials.agents as Array<Record<string, unknown>>;
       expect(agents.map((a) => a.name)).toEqual(['concierge', 'scheduler', 'facilities', 'comms']);
       for (const agent of agents) {
@@ -30,6 +36,10 @@ describe('dev seeding', () => {
       expect(first.mesh.banner).toContainEqual({
         label: 'User',
         value: `alice / ${(credentials.users as Array<{ password: string }>)[0]?.password}`,
+      });
+      expect(first.mesh.banner).toContainEqual({
+        label: 'User',
+        value: `ops / ${(credentials.users as Array<{ password: string }>)[1]?.password} (admin, for the console)`,
       });
     } finally {
       await first.close();

@@ -23,6 +23,9 @@ export async function startIdentityMesh(
     identity?: Record<string, unknown>;
     outbound?: Record<string, unknown>;
     store?: string;
+    /** PostgreSQL schema for `store` (config `store.schema`). */
+    storeSchema?: string;
+    port?: number;
     clock?: Clock;
     dataDir?: string;
   } = {},
@@ -30,9 +33,11 @@ export async function startIdentityMesh(
   const dataDir = options.dataDir ?? tempDir('parley-identity-');
   const config = validateConfig({
     dataDir,
-    server: { port: 0 },
+    server: { port: options.port ?? 0 },
     log: { level: 'silent' },
-    ...(options.store ? { store: { url: options.store } } : {}),
+    ...(options.store
+      ? { store: { url: options.store, ...(options.storeSchema ? { schema: options.storeSchema } : {}) } }
+      : {}),
     identity: options.identity ?? {},
     outbound: options.outbound ?? {},
   });

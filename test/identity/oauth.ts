@@ -1,5 +1,6 @@
 import { importJWK, type JWK } from 'jose';
 import * as oauth from 'oauth4webapi';
+import { expect } from 'vitest';
 
 /** oauth4webapi options for a plain-http authorization server on 127.0.0.1. */
 export const insecure = { [oauth.allowInsecureRequests]: true } as const;
@@ -116,4 +117,23 @@ export function claimsOf(token: string): Record<string, unknown> {
 export async function oauthError(response: Response): Promise<string> {
   const body = (await response.json()) as { error?: string };
   return body.error ?? `status ${response.status}`;
+}
+
+/** Enters the user code on the verification page, confirms it, signs in as alice and consents. */
+export async function approveDevice(
+  browser: Browser,
+  verificationUri: string,
+  userCode: string,
+  password: string,
+): Promise<string> {
+  const entry = await browser.go(verificationUri);
+  expect(entry.body).toContain('Connect a device');
+  const confirm = await browser.submit(entry, 'device', { user_code: userCode });
+  expect(confirm.body).toContain('Parley CLI');
+  expect(confirm.body).toContain(userCode);
+  const login = await browser.submit(confirm, 'device', { confirm: 'yes' });
+  expect(login.body).toContain('<label for="username">Username</label>');
+  const consent = await browser.submit(login, 'login', { username: 'alice', password });
+  const done = consent.body.includes('/consent"') ? await browser.submit(consent, 'consent') : consent;
+  return done.body;
 }

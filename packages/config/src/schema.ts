@@ -50,6 +50,11 @@ export const storeSchema = z
       .string()
       .refine((v) => /^(postgres(ql)?|sqlite):/.test(v), 'must be a postgres:// or sqlite: URL')
       .optional(),
+    /** PostgreSQL schema to keep Parley's tables in (created if missing); absent: the connection's default. */
+    schema: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lowercase SQL identifier (letters, digits, _)')
+      .optional(),
   })
   .prefault({});
 

@@ -1,8 +1,9 @@
+import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InProcessBus, silentLogger, systemClock } from '@parley/core';
 import { type Store, testStoreBackends } from '@parley/store';
-import { importJWK, type JWK } from 'jose';
+import { exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOKEN_TYPE } from './exchange/token-exchange.ts';
@@ -118,5 +119,50 @@ describe.each(testStoreBackends())('IdentityService replicas on $name', (backend
       onBehalfOf: { type: 'User', id: 'alice' },
       actorChain: ['scheduler'],
     });
+  });
+
+  it('refuses a DPoP proof replayed to the other replica', async () => {
+    const agent = await a.createAgent({ name: 'replayer' });
+    const as = await oauth.processDiscoveryResponse(
+      new URL(issuer),
+      await oauth.discoveryRequest(new URL(issuer), { algorithm: 'oauth2', [oauth.allowInsecureRequests]: true }),
+    );
+    const jwk = agent.privateJwk as JWK;
+    const client: oauth.Client = { client_id: 'replayer' };
+    const keyPair = await generateKeyPair('ES256');
+    const response = await oauth.clientCredentialsGrantRequest(
+      as,
+      client,
+      oauth.PrivateKeyJwt({ key: (await importJWK(jwk, 'ES256')) as CryptoKey, kid: jwk.kid ?? '' }),
+      { resource: `${issuer}/mcp` },
+      { [oauth.allowInsecureRequests]: true, DPoP: oauth.DPoP(client, keyPair) },
+    );
+    const { access_token: token } = await oauth.processClientCredentialsResponse(as, client, response);
+    await until(() => b.directory.principal('replayer') !== undefined);
+    const proof = () =>
+      new SignJWT({
+        htm: 'GET',
+        htu: `${issuer}/mcp`,
+        iat: Math.floor(Date.now() / 1000),
+        jti: randomUUID(),
+        ath: createHash('sha256').update(token).digest('base64url'),
+      });
+    const sign = async (builder: SignJWT) =>
+      builder
+        .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: await exportJWK(keyPair.publicKey) })
+        .sign(keyPair.privateKey);
+    const call = (service: IdentityService, dpop: string) =>
+      service.authenticate(
+        { method: 'GET', url: `${issuer}/mcp`, headers: { authorization: `DPoP ${token}`, dpop } },
+        { url: `${issuer}/mcp` },
+      );
+    const once = await sign(proof());
+    await expect(call(a, once)).resolves.toMatchObject({ principal: { id: 'replayer' } });
+    await expect(call(b, once)).rejects.toMatchObject({
+      code: 'ERR_AUTH_INVALID_DPOP_PROOF',
+      message: expect.stringContaining('already used'),
+    });
+    // A fresh proof of the same key is still fine on either replica.
+    await expect(call(b, await sign(proof()))).resolves.toMatchObject({ principal: { id: 'replayer' } });
   });
 });

@@ -22,11 +22,14 @@ import { SigningKeyRing } from './keys/signing-keys.ts';
 import { AgentClients, type CreateAgentInput, type CreatedAgent } from './principals/agent-clients.ts';
 import { type ApiKeyRecord, type Principal, PrincipalDirectory } from './principals/directory.ts';
 import { createProvider } from './provider/create-provider.ts';
+import { CLI_CLIENT, type FirstPartyClient, firstPartyClientMetadata } from './provider/first-party-clients.ts';
 import { createOAuthHttpHandler } from './provider/http-handler.ts';
 import { InteractionPages } from './provider/interactions.ts';
+import { registerJwtRevocation } from './provider/jwt-revocation.ts';
 import { OAUTH_ROUTES } from './provider/routes.ts';
 import { type ProtectedResource, ResourceRegistry } from './resources/resource-registry.ts';
 import { generatePassword, hashPassword } from './secrets/password.ts';
+import { StoreProofReplayCache } from './store/dpop-proof-replay.ts';
 import { StoreAdapter } from './store/oidc-adapter.ts';
 import { AccessTokenVerifier } from './verify/access-token-verifier.ts';
 import { DpopProofVerifier } from './verify/dpop-proof.ts';
@@ -83,7 +86,7 @@ export class IdentityService {
     this.keys = new SigningKeyRing(store, clock, retention);
     const trusted = new TrustedIssuers(settings.trustedIssuers, options.fetch, clock, logger);
     this.#tokens = new AccessTokenVerifier({ issuer: baseUrl, keys: this.keys, clock, trustedIssuers: trusted });
-    this.#dpop = new DpopProofVerifier(clock);
+    this.#dpop = new DpopProofVerifier(clock, new StoreProofReplayCache(store, clock));
     this.#agentClients = new AgentClients(new StoreAdapter('Client', store, clock));
     this.#verifier = new RequestVerifier({
       baseUrl,
@@ -129,6 +132,7 @@ export class IdentityService {
     ) as string[];
     const csrfSecret = await store.ensureMeta('identity.csrf-secret', () => randomBytes(32).toString('base64url'));
     this.#buildProvider();
+    await this.registerFirstPartyClient(CLI_CLIENT);
     const pages = new InteractionPages(() => this.provider, this.directory, csrfSecret);
     this.#handler = createOAuthHttpHandler({
       baseUrl: this.issuer,
@@ -161,6 +165,7 @@ export class IdentityService {
       verifier: this.#dpop,
       tokenEndpoint: `${this.issuer}${OAUTH_ROUTES.token}`,
     });
+    registerJwtRevocation(provider, (token, clientId) => this.#revokeAccessTokenOf(token, clientId));
     provider.on('server_error', (_ctx, error) => logger.error({ err: error }, 'authorization server error'));
     provider.on('grant.error', (_ctx, error) => logger.debug({ err: error }, 'token request refused'));
     this.#provider = provider;
@@ -248,6 +253,12 @@ export class IdentityService {
     return created;
   }
 
+  /** Registers (or re-registers, idempotently) a client Parley itself ships, such as `parley-cli`. */
+  async registerFirstPartyClient(client: FirstPartyClient): Promise<void> {
+    const { store, clock } = this.#options;
+    await new StoreAdapter('Client', store, clock).upsert(client.clientId, firstPartyClientMetadata(client));
+  }
+
   /** The public JWKs an agent authenticates with (private_key_jwt). */
   agentPublicJwks(name: string): Promise<JWK[]> {
     return this.#agentClients.publicJwks(name);
@@ -290,6 +301,19 @@ export class IdentityService {
     try {
       const verified = await this.#tokens.verify(token);
       if (verified.issuer !== this.issuer) return false;
+      await this.directory.revokeToken(verified.jti, verified.expiresAt);
+      return true;
+    } catch (error) {
+      if (error instanceof TokenRejectedError) return false;
+      throw error;
+    }
+  }
+
+  /** RFC 7009 for a client: revokes our access token only when it was issued to `clientId`. */
+  async #revokeAccessTokenOf(token: string, clientId: string): Promise<boolean> {
+    try {
+      const verified = await this.#tokens.verify(token);
+      if (verified.issuer !== this.issuer || verified.clientId !== clientId) return false;
       await this.directory.revokeToken(verified.jti, verified.expiresAt);
       return true;
     } catch (error) {

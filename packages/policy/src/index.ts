@@ -6,7 +6,12 @@ export {
   type ApprovalState,
   entityText,
 } from './approvals/approval.ts';
-export { ApprovalService, type ApprovalServiceOptions } from './approvals/approval-service.ts';
+export {
+  APPROVAL_REQUESTED_TOPIC,
+  type ApprovalRequestedEvent,
+  ApprovalService,
+  type ApprovalServiceOptions,
+} from './approvals/approval-service.ts';
 export { toCedarRecord, toCedarValue } from './engine/cedar-value.ts';
 export { denyReason, type EvaluationProblem, type PolicyDecision } from './engine/decision.ts';
 export {

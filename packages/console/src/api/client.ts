@@ -1,5 +1,6 @@
 import { currentSession } from '../auth/session.ts';
 import { ApiError, networkError, toApiError } from './api-error.ts';
+import { type ServerSentEvent, SseParser } from './sse-parser.ts';
 
 type Listener = () => void;
 const unauthenticatedListeners = new Set<Listener>();
@@ -56,4 +57,51 @@ export async function api<T>(path: string, request: ApiRequest = {}): Promise<T>
     throw error;
   }
   return body as T;
+}
+
+/**
+ * Reads a Server-Sent Events stream of the Parley API with the session's
+ * bearer token (EventSource cannot send one). Resolves when the server ends
+ * the stream or the network drops it; rejects with an ApiError if it cannot
+ * be opened.
+ */
+export async function streamEvents(
+  path: string,
+  onEvent: (event: ServerSentEvent) => void,
+  signal: AbortSignal,
+): Promise<void> {
+  const session = currentSession();
+  if (!session) {
+    for (const listener of unauthenticatedListeners) listener();
+    throw new ApiError('unauthenticated', 401, 'ERR_CONSOLE_SIGNED_OUT', 'you are signed out');
+  }
+  let response: Response;
+  try {
+    response = await fetch(new URL(path, window.location.origin), {
+      headers: { authorization: `Bearer ${session.accessToken}`, accept: 'text/event-stream' },
+      signal,
+    });
+  } catch (error) {
+    if ((error as Error).name === 'AbortError') throw error;
+    throw networkError(error);
+  }
+  if (!response.ok || !response.body) {
+    const error = toApiError(response.status, await response.json().catch(() => undefined));
+    if (error.kind === 'unauthenticated') for (const listener of unauthenticatedListeners) listener();
+    throw error;
+  }
+  const parser = new SseParser();
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      for (const event of parser.push(value)) onEvent(event);
+    }
+  } catch (error) {
+    if ((error as Error).name === 'AbortError') throw error;
+    // The connection dropped mid-stream: the caller falls back and retries.
+  } finally {
+    reader.releaseLock();
+  }
 }

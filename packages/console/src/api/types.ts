@@ -126,6 +126,18 @@ export interface RegisteredAgent {
   readonly fetchedAt: number;
 }
 
+/** An agent as `/api/console/agents` lists it: the mesh's own and the registered remote ones. */
+export interface ConsoleAgent {
+  readonly name: string;
+  readonly kind: 'local' | 'remote';
+  readonly cardUrl: string;
+  readonly card: RegisteredAgent['card'];
+  readonly status: 'active' | 'held';
+  readonly heldReason: string | null;
+  readonly signedBy: 'mesh' | 'tofu' | 'jwks';
+  readonly fetchedAt: number | null;
+}
+
 export interface TraceSummary {
   readonly traceId: string;
   readonly root: string | null;

@@ -42,7 +42,10 @@ export function traceChain(spans: readonly Span[]): ChainLink[] {
       : str(s.attributes['parley.skill'])
         ? `Skill::${s.attributes['parley.skill']}`
         : str(s.attributes['parley.resource']);
-  const deepest = [...hops].sort((a, b) => depth(b) - depth(a) || Number(!!target(b)) - Number(!!target(a)))[0];
+  // Among equally deep hops a tool call tells the story best, then a skill, then any named target.
+  const weight = (s: Span) =>
+    str(s.attributes['parley.tool']) ? 3 : str(s.attributes['parley.skill']) ? 2 : target(s) ? 1 : 0;
+  const deepest = [...hops].sort((a, b) => depth(b) - depth(a) || weight(b) - weight(a))[0];
   if (!deepest) return [];
   const chain = deepest.attributes['parley.actor_chain'];
   return chainOf({

@@ -1,12 +1,18 @@
 import { useState } from 'react';
 import type { ApiError } from '../api/api-error.ts';
 import { api } from '../api/client.ts';
-import type { RegisteredAgent } from '../api/types.ts';
+import type { ConsoleAgent } from '../api/types.ts';
 import { useApi } from '../app/use-api.ts';
 import { ApiErrorNotice, Loading } from '../components/api-error-notice.tsx';
 import { ago, Badge, Time } from '../components/format.tsx';
 
-function AgentCard({ agent, onChanged }: { agent: RegisteredAgent; onChanged: () => void }) {
+const SIGNED_BY: Record<ConsoleAgent['signedBy'], string> = {
+  mesh: 'signed by this mesh',
+  tofu: 'key pinned on first use',
+  jwks: 'key given by an administrator',
+};
+
+function AgentCard({ agent, onChanged }: { agent: ConsoleAgent; onChanged: () => void }) {
   const [error, setError] = useState<ApiError>();
   const accept = async () => {
     try {
@@ -24,13 +30,16 @@ function AgentCard({ agent, onChanged }: { agent: RegisteredAgent; onChanged: ()
           {agent.name}
           {agent.card.version ? <span className="muted small"> v{agent.card.version}</span> : null}
         </h2>
-        {agent.status === 'active' ? <Badge tone="ok">active</Badge> : <Badge tone="warn">held</Badge>}
+        <span>
+          <Badge tone="info">{agent.kind === 'local' ? 'in this mesh' : 'remote'}</Badge>{' '}
+          {agent.status === 'active' ? <Badge tone="ok">active</Badge> : <Badge tone="warn">held</Badge>}
+        </span>
       </header>
       {agent.card.description ? <p>{agent.card.description}</p> : null}
       <dl className="facts">
         <div>
           <dt>Card</dt>
-          <dd className="mono small">{agent.url}</dd>
+          <dd className="mono small">{agent.cardUrl}</dd>
         </div>
         <div>
           <dt>Signature</dt>
@@ -38,13 +47,19 @@ function AgentCard({ agent, onChanged }: { agent: RegisteredAgent; onChanged: ()
             <Badge tone={agent.status === 'active' ? 'ok' : 'warn'}>
               {agent.status === 'active' ? 'verified' : 'changed'}
             </Badge>{' '}
-            {agent.keySource === 'jwks' ? 'key given by an administrator' : 'key pinned on first use'}
+            {SIGNED_BY[agent.signedBy]}
           </dd>
         </div>
         <div>
           <dt>Last seen</dt>
           <dd>
-            <Time ms={agent.fetchedAt} /> <span className="muted">({ago(agent.fetchedAt)})</span>
+            {agent.fetchedAt === null ? (
+              'running now'
+            ) : (
+              <>
+                <Time ms={agent.fetchedAt} /> <span className="muted">({ago(agent.fetchedAt)})</span>
+              </>
+            )}
           </dd>
         </div>
       </dl>
@@ -70,22 +85,23 @@ function AgentCard({ agent, onChanged }: { agent: RegisteredAgent; onChanged: ()
   );
 }
 
-/** Agents: the remote A2A agents the registry trusts, their signed cards and skills. */
+/** Agents: the mesh's own agents and the remote ones the registry trusts, their signed cards and skills. */
 export function AgentsPage() {
-  const agents = useApi('agents', (signal) => api<{ agents: RegisteredAgent[] }>('/api/a2a/agents', { signal }));
+  const agents = useApi('agents', (signal) => api<{ agents: ConsoleAgent[] }>('/api/console/agents', { signal }));
   return (
     <section aria-labelledby="page-title">
       <div className="page-header">
         <h1 id="page-title">Agents</h1>
         <p className="muted">
-          Registered A2A agents: signed Agent Cards, their skills, and when the card was last fetched.
+          The agents of this mesh and the registered remote ones: signed Agent Cards, their skills, and when a remote
+          card was last fetched.
         </p>
       </div>
       {agents.error ? <ApiErrorNotice error={agents.error} what="the agent registry" /> : null}
       {!agents.data && !agents.error ? <Loading /> : null}
       {agents.data && agents.data.agents.length === 0 ? (
         <div className="empty">
-          No remote agents are registered. Register one with <code>parley agents register URL</code>.
+          No agents. Register a remote one with <code>parley agents register URL</code>.
         </div>
       ) : null}
       <div className="grid">

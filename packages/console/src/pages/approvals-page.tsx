@@ -2,24 +2,36 @@ import { api } from '../api/client.ts';
 import type { Approval } from '../api/types.ts';
 import { Link } from '../app/router.tsx';
 import { useApi } from '../app/use-api.ts';
+import { useLiveEvents } from '../app/use-live-events.ts';
 import { ApiErrorNotice, Loading } from '../components/api-error-notice.tsx';
 import { ApprovalCard, approvalTitle } from '../components/approval-card.tsx';
 import { Badge, Time } from '../components/format.tsx';
 
-/** No event announces a new approval yet, so the list is polled. */
+/** Only while the event stream is down is the list polled. */
 const POLL_MS = 2000;
 
-/** Approvals: the live list of pending requests (Approve / Deny) and the recently decided ones. */
+/**
+ * Approvals: the live list of pending requests (Approve / Deny) and the
+ * recently decided ones, updated as approvals are requested and decided
+ * (`/api/console/events`).
+ */
 export function ApprovalsPage() {
+  const { live } = useLiveEvents((event) => {
+    // `ready` (re)opens the stream: load once, so nothing sent while it was down is missed.
+    if (event.event === 'ready' || event.event.startsWith('approval.')) {
+      pending.reload();
+      recent.reload();
+    }
+  });
   const pending = useApi(
     'pending',
     (signal) => api<{ approvals: Approval[] }>('/api/approvals', { query: { state: 'pending' }, signal }),
-    POLL_MS,
+    live ? undefined : POLL_MS,
   );
   const recent = useApi(
     'recent',
     (signal) => api<{ approvals: Approval[] }>('/api/approvals', { query: { limit: 30 }, signal }),
-    POLL_MS * 5,
+    live ? undefined : POLL_MS * 5,
   );
   const waiting = pending.data?.approvals ?? [];
   const decided = (recent.data?.approvals ?? []).filter((a) => a.state !== 'pending');
@@ -27,7 +39,13 @@ export function ApprovalsPage() {
     <section aria-labelledby="page-title">
       <div className="page-header">
         <h1 id="page-title">Approvals</h1>
-        <p className="muted">Sensitive actions wait here until a person decides. The list updates on its own.</p>
+        <p className="muted">
+          Sensitive actions wait here until a person decides. The list updates on its own{' '}
+          <span className={live ? 'live-dot live-on' : 'live-dot'} data-live={live ? 'stream' : 'polling'}>
+            {live ? '(live)' : '(checking every 2 s)'}
+          </span>
+          .
+        </p>
       </div>
       <p className="sr-only" role="status" aria-live="polite">
         {pending.data ? `${waiting.length} approval${waiting.length === 1 ? '' : 's'} waiting` : ''}

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import type { ApiError } from '../api/api-error.ts';
 import { api } from '../api/client.ts';
-import type { Approval, McpServer, PoliciesResponse, RegisteredAgent, TraceSummary } from '../api/types.ts';
+import type { Approval, ConsoleAgent, McpServer, PoliciesResponse, TraceSummary } from '../api/types.ts';
 import { Link } from '../app/router.tsx';
 import { useMe } from '../app/session-context.ts';
 import { useApi } from '../app/use-api.ts';
@@ -42,7 +42,7 @@ export function OverviewPage() {
     2000,
   );
   const servers = useApi('servers', (signal) => api<{ servers: McpServer[] }>('/api/mcp/servers', { signal }));
-  const agents = useApi('agents', (signal) => api<{ agents: RegisteredAgent[] }>('/api/a2a/agents', { signal }));
+  const agents = useApi('agents', (signal) => api<{ agents: ConsoleAgent[] }>('/api/console/agents', { signal }));
   const policies = useApi('policies', (signal) => api<PoliciesResponse>('/api/policies', { signal }));
   const traces = useApi(
     'traces',
@@ -77,7 +77,7 @@ export function OverviewPage() {
           href="/console/agents"
           value={agents.data?.agents.length}
           error={agents.error}
-          hint="registered remote agents"
+          hint="in this mesh and registered remote ones"
         />
         <Tile
           label="Tool servers"

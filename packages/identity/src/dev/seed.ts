@@ -12,6 +12,12 @@ export const DEV_CREDENTIALS_FILE = 'dev-credentials.json';
 /** The demo agents of DESIGN.md. */
 export const DEV_AGENTS = ['concierge', 'scheduler', 'facilities', 'comms'] as const;
 
+/**
+ * The demo's administrator, who can sign in to the console (the bootstrap
+ * `admin` has an API key but no password). Seeded by `parley dev` only.
+ */
+export const DEV_ADMIN_USER = 'ops';
+
 /** Scopes of alice's demo API key. */
 export const DEV_USER_SCOPES = ['mcp', 'a2a'];
 
@@ -32,19 +38,28 @@ const credentialsSchema = z.object({
 export type DevCredentials = z.infer<typeof credentialsSchema>;
 
 /**
- * Seeds the demo mesh: user `alice` with a password and an API key, and the
- * demo agents with key pairs (private_key_jwt). Idempotent: credentials from
- * an earlier run stay valid and are kept; missing or stale ones are renewed.
+ * Seeds the demo mesh: user `alice` with a password and an API key, the
+ * administrator `ops` with a password (for the console) and an API key, and
+ * the demo agents with key pairs (private_key_jwt). Idempotent: credentials
+ * from an earlier run stay valid and are kept; missing or stale ones are
+ * renewed.
  */
 export async function seedDevIdentities(identity: IdentityService, dataDir: string): Promise<DevCredentials> {
   const path = join(dataDir, DEV_CREDENTIALS_FILE);
   const previous = readPrevious(path);
-  const oldAlice = previous?.users.find((u) => u.username === 'alice');
-  const alice = await ensureUser(identity, 'alice', oldAlice?.password);
-  const apiKey =
-    oldAlice && identity.isApiKeyValidFor(oldAlice.apiKey, 'alice')
-      ? oldAlice.apiKey
-      : (await identity.createApiKey({ principal: 'alice', scopes: DEV_USER_SCOPES })).key;
+  const users: DevCredentials['users'] = [];
+  for (const [username, roles] of [
+    ['alice', []],
+    [DEV_ADMIN_USER, ['admin']],
+  ] as const) {
+    const old = previous?.users.find((u) => u.username === username);
+    const password = await ensureUser(identity, username, old?.password, roles);
+    const apiKey =
+      old && identity.isApiKeyValidFor(old.apiKey, username)
+        ? old.apiKey
+        : (await identity.createApiKey({ principal: username, scopes: DEV_USER_SCOPES })).key;
+    users.push({ username, password, apiKey });
+  }
   const agents: DevCredentials['agents'] = [];
   for (const name of DEV_AGENTS) {
     const old = previous?.agents.find((a) => a.name === name);
@@ -52,7 +67,7 @@ export async function seedDevIdentities(identity: IdentityService, dataDir: stri
   }
   const credentials: DevCredentials = {
     issuer: identity.issuer,
-    users: [{ username: 'alice', password: alice, apiKey }],
+    users,
     agents,
   };
   writeFileSync(path, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
@@ -70,9 +85,14 @@ function readPrevious(path: string): DevCredentials | undefined {
   }
 }
 
-async function ensureUser(identity: IdentityService, username: string, password: string | undefined): Promise<string> {
+async function ensureUser(
+  identity: IdentityService,
+  username: string,
+  password: string | undefined,
+  roles: readonly string[],
+): Promise<string> {
   if (!identity.directory.principal(username)) {
-    return (await identity.createUser({ username, ...(password ? { password } : {}) })).password;
+    return (await identity.createUser({ username, roles, ...(password ? { password } : {}) })).password;
   }
   const hash = await identity.directory.passwordHash(username);
   if (password && hash && (await verifyPassword(password, hash))) return password;

@@ -5,6 +5,7 @@ import type { SigningKeyRing } from '../keys/signing-keys.ts';
 import type { PrincipalDirectory } from '../principals/directory.ts';
 import type { ResourceRegistry } from '../resources/resource-registry.ts';
 import { StoreAdapter } from '../store/oidc-adapter.ts';
+import { addPollInterval, deviceFlowFeature } from './device-flow.ts';
 import { renderErrorPage } from './pages.ts';
 import { OAUTH_ROUTES } from './routes.ts';
 
@@ -26,7 +27,8 @@ export interface ProviderOptions {
 /**
  * The embedded OAuth 2.1 authorization server: oidc-provider configured for
  * Parley (store-backed, own pages, JWT access tokens bound to one resource,
- * PKCE S256 required, DPoP, DCR, Client ID Metadata Documents).
+ * PKCE S256 required, DPoP, DCR, Client ID Metadata Documents, the device
+ * authorization grant).
  * @see https://www.rfc-editor.org/rfc/rfc8707
  */
 export function createProvider(options: ProviderOptions): Provider {
@@ -76,6 +78,7 @@ export function createProvider(options: ProviderOptions): Provider {
       rpInitiatedLogout: { enabled: false },
       dPoP: { enabled: true },
       clientIdMetadataDocument: { enabled: true, ack: 'draft-02' },
+      deviceFlow: deviceFlowFeature(),
       resourceIndicators: {
         enabled: true,
         defaultResource: async (_ctx, _client, oneOf) => oneOf,
@@ -112,6 +115,7 @@ export function createProvider(options: ProviderOptions): Provider {
   };
   const provider = new Provider(issuer, configuration);
   provider.proxy = options.trustProxy;
+  provider.on('device_authorization.success', (_ctx, body) => addPollInterval(body as Record<string, unknown>));
   return provider;
 }
 

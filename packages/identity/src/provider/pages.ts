@@ -98,3 +98,54 @@ export function renderErrorPage(error: string, description: string): string {
 <p class="error" role="alert"><code>${escapeHtml(error)}</code>${description ? `: ${escapeHtml(description)}` : ''}</p>`,
   );
 }
+
+/** The device flow's first page: enter the code the CLI printed. @see https://www.rfc-editor.org/rfc/rfc8628#section-3.3 */
+export function renderDeviceCodePage(input: {
+  action: string;
+  xsrf: string;
+  error?: string;
+  userCode?: string;
+}): string {
+  return layout(
+    'Connect a device',
+    `<h1>Connect a device</h1>
+<p>Enter the code shown in your terminal.</p>
+${input.error ? `<p class="error" role="alert">${escapeHtml(input.error)}</p>` : ''}
+<form method="post" action="${escapeHtml(input.action)}">
+<input type="hidden" name="xsrf" value="${escapeHtml(input.xsrf)}">
+<label for="user_code">Code</label>
+<input type="text" id="user_code" name="user_code" autocomplete="off" autocapitalize="characters" required autofocus placeholder="XXXX-XXXX" value="${escapeHtml(input.userCode ?? '')}">
+<button type="submit">Continue</button>
+</form>`,
+  );
+}
+
+/** The device flow's confirmation: the user compares the code before signing in. */
+export function renderDeviceConfirmPage(input: {
+  action: string;
+  xsrf: string;
+  userCode: string;
+  clientName: string;
+}): string {
+  return layout(
+    'Confirm the device',
+    `<h1>Confirm the device</h1>
+<p><strong>${escapeHtml(input.clientName)}</strong> wants to sign in. Continue only if your terminal shows this code:</p>
+<p><code>${escapeHtml(input.userCode)}</code></p>
+<form method="post" action="${escapeHtml(input.action)}">
+<input type="hidden" name="xsrf" value="${escapeHtml(input.xsrf)}">
+<input type="hidden" name="user_code" value="${escapeHtml(input.userCode)}">
+<button type="submit" name="confirm" value="yes">Continue</button>
+<button type="submit" name="abort" value="yes">Cancel</button>
+</form>`,
+  );
+}
+
+/** The device flow's last page. */
+export function renderDeviceDonePage(clientName: string): string {
+  return layout(
+    'Signed in',
+    `<h1>You are signed in</h1>
+<p><strong>${escapeHtml(clientName)}</strong> is signed in. You can close this page and return to your terminal.</p>`,
+  );
+}

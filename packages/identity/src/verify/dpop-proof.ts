@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Clock } from '@parley/core';
 import { calculateJwkThumbprint, decodeProtectedHeader, EmbeddedJWK, jwtVerify } from 'jose';
 import { TokenRejectedError } from '../errors.ts';
+import type { ProofReplayCache } from '../store/dpop-proof-replay.ts';
 
 const PROOF_WINDOW_SECONDS = 60;
 const DPOP_ALGS = ['ES256', 'EdDSA', 'RS256', 'PS256', 'ES384'];
@@ -9,15 +10,18 @@ const DPOP_ALGS = ['ES256', 'EdDSA', 'RS256', 'PS256', 'ES384'];
 /**
  * Checks RFC 9449 proofs at the resource: signed by the bound key, for this
  * method and URL, fresh, not replayed, and hashing the presented token.
- * Replay detection is per process (one jti cache per replica).
+ * Replay detection remembers each proof's jti in this process and, when given
+ * a shared cache, across replicas.
  * @see https://www.rfc-editor.org/rfc/rfc9449#section-4.3
  */
 export class DpopProofVerifier {
   readonly #clock: Clock;
   readonly #seen = new Map<string, number>();
+  readonly #shared: ProofReplayCache | undefined;
 
-  constructor(clock: Clock) {
+  constructor(clock: Clock, shared?: ProofReplayCache) {
     this.#clock = clock;
+    this.#shared = shared;
   }
 
   /**
@@ -62,7 +66,11 @@ export class DpopProofVerifier {
     this.#sweep(now);
     const key = `${thumbprint}:${payload.jti}`;
     if (this.#seen.has(key)) throw invalid('the DPoP proof was already used');
-    this.#seen.set(key, payload.iat + PROOF_WINDOW_SECONDS);
+    const until = payload.iat + PROOF_WINDOW_SECONDS;
+    this.#seen.set(key, until);
+    if (this.#shared && !(await this.#shared.firstUse(key, (until + PROOF_WINDOW_SECONDS) * 1000))) {
+      throw invalid('the DPoP proof was already used');
+    }
     return thumbprint;
   }
 

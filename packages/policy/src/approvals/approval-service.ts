@@ -11,6 +11,19 @@ import {
 } from './approval.ts';
 import { ApprovalRecords } from './approval-records.ts';
 
+/**
+ * The bus topic on which new approvals are announced, so a live view (the
+ * console) can show them without polling; decisions follow on
+ * {@link APPROVAL_DECIDED_TOPIC}.
+ */
+export const APPROVAL_REQUESTED_TOPIC = 'policy.approval.requested';
+
+/** The payload of {@link APPROVAL_REQUESTED_TOPIC}: read the approval itself with `get`. */
+export interface ApprovalRequestedEvent {
+  readonly id: string;
+  readonly state: 'pending';
+}
+
 export interface ApprovalServiceOptions {
   readonly store: Store;
   readonly bus: EventBus;
@@ -77,6 +90,8 @@ export class ApprovalService {
       { approval: approval.id, action: binding.action, resource: binding.resource },
       'approval requested',
     );
+    const event: ApprovalRequestedEvent = { id: approval.id, state: 'pending' };
+    await this.#bus.publish(APPROVAL_REQUESTED_TOPIC, event);
     return approval;
   }
 

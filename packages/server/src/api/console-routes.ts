@@ -2,20 +2,27 @@ import { entityName, type SpanStore, type StoredSpan, type TraceSummary } from '
 import {
   AuthenticationError,
   type Caller,
+  type Clock,
+  type EventBus,
   InsufficientScopeError,
   NotFoundError,
   ParleyError,
   type RequestPipeline,
 } from '@parley/core';
+import type { PolicyService } from '@parley/policy';
 import type { Store } from '@parley/store';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { consoleAgentRoutes } from './console-agents.ts';
+import { consoleEventRoutes } from './console-events.ts';
 import { parse } from './policy-routes.ts';
 
 export interface ConsoleRoutesOptions {
   spans: SpanStore;
   store: Store;
   services: ReadonlyMap<string, unknown>;
+  bus: EventBus;
+  clock: Clock;
   /** The admin API's resource URL (`<base>/api`), the audience callers present. */
   resourceUrl: string;
 }
@@ -124,11 +131,12 @@ function callerOf(request: FastifyRequest): Caller {
 }
 
 /**
- * The console's own read API: who the signed-in caller is, and the activity
- * they may see — traces with at least one pipeline hop (not the API reads
- * around them): all of them for administrators, and for anyone else the ones
- * they took part in (as the principal of a hop or the user a hop acted for),
- * so people can follow what agents did on their behalf.
+ * The console's own API: who the signed-in caller is; the activity they may
+ * see — traces with at least one pipeline hop (not the API reads around
+ * them): all of them for administrators, and for anyone else the ones they
+ * took part in (as the principal of a hop or the user a hop acted for), so
+ * people can follow what agents did on their behalf; the live approval
+ * events they may read; and, for administrators, every agent of the mesh.
  */
 export async function consoleRoutes(app: FastifyInstance, options: ConsoleRoutesOptions): Promise<void> {
   const { spans, store } = options;
@@ -173,4 +181,13 @@ export async function consoleRoutes(app: FastifyInstance, options: ConsoleRoutes
     }
     return { traceId: traceId.toLowerCase(), spans: found };
   });
+
+  consoleEventRoutes(app, {
+    bus: options.bus,
+    clock: options.clock,
+    policy: () => options.services.get('policy') as PolicyService | undefined,
+    resourceUrl: options.resourceUrl,
+    callerOf,
+  });
+  consoleAgentRoutes(app, { services: options.services, callerOf });
 }

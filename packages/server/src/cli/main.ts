@@ -6,6 +6,7 @@ import { registerAskCommand } from './commands/ask.ts';
 import { registerAuditCommands } from './commands/audit.ts';
 import { registerConfigCommands } from './commands/config.ts';
 import { registerIdentityCommands } from './commands/identity.ts';
+import { registerLoginCommands } from './commands/login.ts';
 import { registerPolicyCommands } from './commands/policy.ts';
 import { registerServeCommands } from './commands/serve.ts';
 import { registerServersCommands } from './commands/servers.ts';
@@ -40,6 +41,7 @@ export function createProgram(): Command {
   registerApprovalsCommands(program, run);
   registerTracesCommands(program, run);
   registerAskCommand(program, run);
+  registerLoginCommands(program, run);
   return program;
 }
 

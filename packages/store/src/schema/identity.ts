@@ -60,6 +60,13 @@ export interface IdentityRevokedTokenTable {
   revoked_at: number;
 }
 
+/** DPoP proofs seen recently (`<jkt>:<jti>`), shared so a proof replayed to another replica is refused. */
+export interface IdentityDpopProofTable {
+  key: string;
+  /** Epoch ms after which the proof is stale anyway and the row may go. */
+  expires_at: number;
+}
+
 /** The identity part's tables; owned by @parley/identity. */
 export interface IdentityTables {
   identity_oidc_models: IdentityOidcModelTable;
@@ -67,4 +74,5 @@ export interface IdentityTables {
   identity_principals: IdentityPrincipalTable;
   identity_api_keys: IdentityApiKeyTable;
   identity_revoked_tokens: IdentityRevokedTokenTable;
+  identity_dpop_proofs: IdentityDpopProofTable;
 }

@@ -43,13 +43,14 @@ export interface ConciergePort {
 /** The concierge over A2A JSON-RPC, streaming with Server-Sent Events. */
 export class ConciergeClient implements ConciergePort {
   readonly #endpoint: string;
-  readonly #token: string;
+  readonly #token: () => Promise<string>;
   readonly #fetch: typeof fetch;
   traceId: string | undefined;
 
-  constructor(endpoint: string, token: string, fetchImpl: typeof fetch = fetch) {
+  /** `token` is an API key or access token, or a source giving a fresh access token per request. */
+  constructor(endpoint: string, token: string | (() => Promise<string>), fetchImpl: typeof fetch = fetch) {
     this.#endpoint = endpoint;
-    this.#token = token;
+    this.#token = typeof token === 'string' ? async () => token : token;
     this.#fetch = fetchImpl;
   }
 
@@ -84,11 +85,12 @@ export class ConciergeClient implements ConciergePort {
   }
 
   async #rpc(method: string, params: unknown, signal: AbortSignal): Promise<Response> {
+    const token = await this.#token();
     const response = await reach(this.#endpoint, () =>
       this.#fetch(this.#endpoint, {
         method: 'POST',
         headers: {
-          authorization: `Bearer ${this.#token}`,
+          authorization: `Bearer ${token}`,
           'content-type': 'application/json',
           accept: 'text/event-stream, application/json',
           'a2a-version': '1.0',

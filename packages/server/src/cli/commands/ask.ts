@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { ParleyError } from '@parley/core';
@@ -7,6 +7,8 @@ import { EXIT_FAILURE, EXIT_USAGE, reportCliError } from '../cli-error.ts';
 import { ConciergeClient, type ConciergePort } from './ask-concierge-client.ts';
 import { type AskSummary, runAskSession } from './ask-session.ts';
 import { AskView } from './ask-view.ts';
+import { conciergeResource } from './login.ts';
+import { type AccessTokenSource, resumeSignIn, signInInteractively } from './login-session.ts';
 
 /** Name of the file, in the data directory, `parley dev` writes the demo users' credentials to. */
 export const DEV_CREDENTIALS_FILE = 'dev-credentials.json';
@@ -45,7 +47,11 @@ export function registerAskCommand(
     .description("ask the concierge to get something done by the mesh's agents")
     .argument('<request...>', 'what you want done, in your own words')
     .addOption(new Option('--url <url>', 'the Parley server (default http://127.0.0.1:7070)').env('PARLEY_URL'))
-    .addOption(new Option('--api-key <key>', 'sign in with this API key (for scripts)').env('PARLEY_API_KEY'))
+    .addOption(
+      new Option('--api-key <key>', 'sign in with this API key (for scripts; default: `parley login`)').env(
+        'PARLEY_API_KEY',
+      ),
+    )
     .addOption(
       new Option('--data-dir <dir>', `data directory of a local dev server, for ${DEV_CREDENTIALS_FILE}`).env(
         'PARLEY_DATA_DIR',
@@ -81,10 +87,29 @@ async function ask(request: string, flags: AskFlags, dependencies: AskDependenci
   return summary.ok ? 0 : EXIT_FAILURE;
 }
 
+/**
+ * How `parley ask` signs in, first that applies: `--api-key`; the sign-in
+ * `parley login` (or an earlier ask) saved for this server; alice's API key
+ * from a local dev server's credentials file; else the device flow, whose
+ * refresh token is saved for the next time.
+ */
+export async function signInForAsk(flags: AskFlags & { url: string }): Promise<string | AccessTokenSource> {
+  if (flags.apiKey) return flags.apiKey;
+  const session = { url: flags.url, resource: conciergeResource(flags.url) };
+  const saved = await resumeSignIn(session);
+  if (saved) return saved;
+  if (existsSync(devCredentialsPath(flags))) return resolveApiKey(flags);
+  return (await signInInteractively(session)).tokens;
+}
+
+function devCredentialsPath(flags: AskFlags): string {
+  return join(flags.dataDir ?? './.parley', DEV_CREDENTIALS_FILE);
+}
+
 /** The API key to sign in with: `--api-key`, else alice's from a local dev server's credentials file. */
 export function resolveApiKey(flags: AskFlags): string {
   if (flags.apiKey) return flags.apiKey;
-  const file = join(flags.dataDir ?? './.parley', DEV_CREDENTIALS_FILE);
+  const file = devCredentialsPath(flags);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -129,7 +154,7 @@ function defaults(): AskDependencies {
       const endpoint = `${flags.url}/a2a/concierge`;
       // An API key is a bearer credential in its own right: Parley checks it against
       // the concierge's audience and scopes exactly as it checks a token.
-      return new ConciergeClient(endpoint, resolveApiKey(flags));
+      return new ConciergeClient(endpoint, await signInForAsk(flags));
     },
     stdout: (text) => process.stdout.write(text),
     interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),

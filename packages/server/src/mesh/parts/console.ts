@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import type { SpanStore } from '@parley/audit';
 import { CONSOLE_CLIENT_ID, CONSOLE_PATH, consoleDistDir } from '@parley/console';
-import { type IdentityService, StoreAdapter } from '@parley/identity';
+import type { IdentityService } from '@parley/identity';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { consoleRoutes } from '../../api/console-routes.ts';
 import type { MeshContext, MeshPart } from '../part.ts';
@@ -46,14 +46,12 @@ export interface ConsoleConfig {
 async function registerConsoleClient(context: MeshContext, config: ConsoleConfig): Promise<void> {
   const identity = context.services.get('identity') as IdentityService | undefined;
   if (!identity) throw new Error('the console needs the identity service, which no earlier part published');
-  await new StoreAdapter('Client', context.store, context.clock).upsert(CONSOLE_CLIENT_ID, {
-    client_id: CONSOLE_CLIENT_ID,
-    client_name: 'Parley console',
-    application_type: 'web',
-    grant_types: ['authorization_code'],
-    response_types: ['code'],
-    redirect_uris: [config.redirectUri],
-    token_endpoint_auth_method: 'none',
+  await identity.registerFirstPartyClient({
+    clientId: CONSOLE_CLIENT_ID,
+    clientName: 'Parley console',
+    grantTypes: ['authorization_code'],
+    redirectUris: [config.redirectUri],
+    tokenEndpointAuthMethod: 'none',
   });
 }
 
@@ -127,6 +125,8 @@ export const consolePart: MeshPart = {
         spans,
         store: context.store,
         services: context.services,
+        bus: context.bus,
+        clock: context.clock,
         resourceUrl: config.resource,
       });
     }

@@ -1,5 +1,6 @@
 import { createGuardedFetch, type GuardedFetch, toFetch } from '@parley/core';
 import {
+  DEV_ADMIN_USER,
   DEV_CREDENTIALS_FILE,
   ensureBootstrapAdmin,
   IdentityService,
@@ -56,8 +57,10 @@ export const identityPart: MeshPart = {
     const banner = [{ label: 'OAuth', value: `${baseUrl}/.well-known/oauth-authorization-server` }];
     if (context.mode === 'dev') {
       const credentials = await seedDevIdentities(identity, dataDir);
-      const alice = credentials.users[0];
-      banner.push({ label: 'User', value: `alice / ${alice?.password ?? ''}` });
+      for (const user of credentials.users) {
+        const admin = user.username === DEV_ADMIN_USER ? ' (admin, for the console)' : '';
+        banner.push({ label: 'User', value: `${user.username} / ${user.password}${admin}` });
+      }
       banner.push({ label: 'Credentials', value: `${dataDir}/${DEV_CREDENTIALS_FILE}` });
     }
     if (admin.createdKey) banner.push({ label: 'Admin key', value: admin.keyFile });
