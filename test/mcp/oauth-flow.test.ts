@@ -25,25 +25,6 @@ import { type McpMesh, startMcpMesh } from './support/mesh.ts';
 
 const REDIRECT_URI = 'http://127.0.0.1:9/callback';
 
-/**
- * The one aid the clients still need: Parley's authorization server rejects a
- * registration whose `scope` names a resource server's scope ("scope must only
- * contain Authorization Server supported scope values": the provider's `scopes`
- * are only openid/offline_access/profile), and both SDKs register with the
- * protected-resource metadata's `scopes_supported` ("mcp"). This drops `scope`
- * from the registration request only; discovery, authorization (which does
- * request `mcp`), token and tool call are untouched. Remove it when the tests
- * "… registers unaided" below start failing.
- */
-const dropRegistrationScope: typeof fetch = async (input, init) => {
-  const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-  if (url.endsWith('/oauth/register') && typeof init?.body === 'string') {
-    const { scope: _scope, ...rest } = JSON.parse(init.body) as Record<string, unknown>;
-    return fetch(input, { ...init, body: JSON.stringify(rest) });
-  }
-  return fetch(input, init);
-};
-
 /** What both SDK generations' providers have in common; the browser part is the test's user. */
 class TestOAuthProvider {
   clientInfo: Record<string, unknown> | undefined;
@@ -53,10 +34,13 @@ class TestOAuthProvider {
   discovery: unknown;
   readonly visited: string[] = [];
 
-  constructor(
-    readonly mesh: McpMesh,
-    readonly clientName: string,
-  ) {}
+  readonly mesh: McpMesh;
+  readonly clientName: string;
+
+  constructor(mesh: McpMesh, clientName: string) {
+    this.mesh = mesh;
+    this.clientName = clientName;
+  }
 
   get redirectUrl(): string {
     return REDIRECT_URI;
@@ -137,36 +121,13 @@ describe('the official SDK clients through the full OAuth flow against the gatew
     );
   });
 
-  // Identity blocker (see dropRegistrationScope): these pin today's failure exactly.
-  it('v2 registers unaided: blocked, the authorization server rejects the resource scope at registration', async () => {
-    const provider = new TestOAuthProvider(mesh, 'SDK v2 unaided');
-    const client = new ClientV2({ name: 'parley-oauth-v2', version: '1.0.0' });
-    const transport = new StreamableHTTPClientTransportV2(new URL(mesh.mcpUrl), {
-      authProvider: provider as unknown as OAuthClientProviderV2,
-    });
-    await expect(client.connect(transport)).rejects.toMatchObject({
-      status: 400,
-      body: expect.stringContaining('scope must only contain Authorization Server supported scope values'),
-      submittedMetadata: expect.objectContaining({ scope: 'mcp offline_access' }),
-    });
-    expect(provider.visited).toEqual([]);
-  });
-
-  it('v1 registers unaided: blocked, the authorization server rejects the resource scope at registration', async () => {
-    const provider = new TestOAuthProvider(mesh, 'SDK v1 unaided');
-    const client = new ClientV1({ name: 'parley-oauth-v1', version: '1.0.0' });
-    const transport = new StreamableHTTPClientTransportV1(new URL(mesh.mcpUrl), {
-      authProvider: provider as unknown as OAuthClientProviderV1,
-    });
-    await expect(client.connect(transport)).rejects.toThrow(/scope must only contain Authorization Server supported/);
-    expect(provider.visited).toEqual([]);
-  });
-
   it('v2 (@modelcontextprotocol/client) discovers, registers, signs in with code + PKCE and calls a tool', async () => {
     const provider = new TestOAuthProvider(mesh, 'SDK v2 test client');
     const oauthProvider = provider as unknown as OAuthClientProviderV2;
     const first = new ClientV2({ name: 'parley-oauth-v2', version: '1.0.0' });
-    const transport = new StreamableHTTPClientTransportV2(new URL(mesh.mcpUrl), { authProvider: oauthProvider, fetch: dropRegistrationScope });
+    const transport = new StreamableHTTPClientTransportV2(new URL(mesh.mcpUrl), {
+      authProvider: oauthProvider,
+    });
     await expect(first.connect(transport)).rejects.toBeInstanceOf(UnauthorizedErrorV2);
     expectAuthorizationRequest(provider);
 
@@ -174,7 +135,11 @@ describe('the official SDK clients through the full OAuth flow against the gatew
     expect(provider.savedTokens?.access_token).toBeTruthy();
 
     const client = new ClientV2({ name: 'parley-oauth-v2', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransportV2(new URL(mesh.mcpUrl), { authProvider: oauthProvider, fetch: dropRegistrationScope }));
+    await client.connect(
+      new StreamableHTTPClientTransportV2(new URL(mesh.mcpUrl), {
+        authProvider: oauthProvider,
+      }),
+    );
     const result = await client.callTool({ name: 'everything.test_simple_text', arguments: {} });
     expect(result.isError).toBeFalsy();
     expect(JSON.stringify(result.content)).toContain('simple text response');
@@ -185,7 +150,9 @@ describe('the official SDK clients through the full OAuth flow against the gatew
     const provider = new TestOAuthProvider(mesh, 'SDK v1 test client');
     const oauthProvider = provider as unknown as OAuthClientProviderV1;
     const first = new ClientV1({ name: 'parley-oauth-v1', version: '1.0.0' });
-    const transport = new StreamableHTTPClientTransportV1(new URL(mesh.mcpUrl), { authProvider: oauthProvider, fetch: dropRegistrationScope });
+    const transport = new StreamableHTTPClientTransportV1(new URL(mesh.mcpUrl), {
+      authProvider: oauthProvider,
+    });
     await expect(first.connect(transport)).rejects.toBeInstanceOf(UnauthorizedErrorV1);
     expectAuthorizationRequest(provider);
 
@@ -193,7 +160,11 @@ describe('the official SDK clients through the full OAuth flow against the gatew
     expect(provider.savedTokens?.access_token).toBeTruthy();
 
     const client = new ClientV1({ name: 'parley-oauth-v1', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransportV1(new URL(mesh.mcpUrl), { authProvider: oauthProvider, fetch: dropRegistrationScope }));
+    await client.connect(
+      new StreamableHTTPClientTransportV1(new URL(mesh.mcpUrl), {
+        authProvider: oauthProvider,
+      }),
+    );
     const result = await client.callTool({ name: 'everything.test_simple_text', arguments: {} });
     expect(result.isError).toBeFalsy();
     expect(JSON.stringify(result.content)).toContain('simple text response');

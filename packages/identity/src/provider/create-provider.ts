@@ -31,6 +31,9 @@ export interface ProviderOptions {
  * authorization grant).
  * @see https://www.rfc-editor.org/rfc/rfc8707
  */
+/** Scopes of Parley's own resources: `mcp` (the gateway) and `a2a` (the agents). */
+export const RESOURCE_SCOPES = ['mcp', 'a2a'] as const;
+
 export function createProvider(options: ProviderOptions): Provider {
   const { issuer, resources, directory } = options;
   const seconds = (ms: number) => Math.max(1, Math.floor(ms / 1000));
@@ -62,7 +65,9 @@ export function createProvider(options: ProviderOptions): Provider {
     cookies: { keys: options.cookieKeys, long: { signed: true }, short: { signed: true } },
     routes: OAUTH_ROUTES,
     claims: { openid: ['sub'], profile: ['preferred_username'] },
-    scopes: ['openid', 'offline_access', 'profile'],
+    // The resource scopes Parley's own resources advertise (RFC 9728
+    // scopes_supported) are registrable too: MCP clients register with them.
+    scopes: ['openid', 'offline_access', 'profile', ...RESOURCE_SCOPES],
     async findAccount(_ctx, sub) {
       const principal = directory.principal(sub);
       if (principal?.kind !== 'user' || principal.disabled) return undefined;

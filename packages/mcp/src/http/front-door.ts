@@ -110,8 +110,10 @@ export function registerFrontDoor(options: FrontDoorOptions): FrontDoor {
 
     let response: Response;
     const sourceIp = request.ip;
-    if (await isLegacyRequest(webRequest)) {
-      response = await handleLegacy(webRequest, caller, virtualServer, resourceUrl, sourceIp, body);
+    // Parsed once here and handed to the SDK, which would otherwise clone, read and parse the body twice.
+    const parsedBody = parseJsonBody(body);
+    if (await isLegacyRequest(webRequest, parsedBody)) {
+      response = await handleLegacy(webRequest, caller, virtualServer, resourceUrl, sourceIp, parsedBody);
     } else {
       const session: GatewaySession = {
         caller,
@@ -122,6 +124,7 @@ export function registerFrontDoor(options: FrontDoorOptions): FrontDoor {
       };
       response = await modern.fetch(webRequest, {
         authInfo: { token: '', clientId: caller.clientId ?? '', scopes: [...caller.scopes], extra: { session } },
+        ...(parsedBody === undefined ? {} : { parsedBody }),
       });
     }
     return sendWebResponse(reply, response, () => abort.abort());
@@ -133,7 +136,7 @@ export function registerFrontDoor(options: FrontDoorOptions): FrontDoor {
     virtualServer: string | undefined,
     audience: string,
     sourceIp: string,
-    body: Buffer | undefined,
+    parsedBody: unknown,
   ): Promise<Response> => {
     const sessionId = webRequest.headers.get('mcp-session-id');
     if (sessionId) {
@@ -141,9 +144,9 @@ export function registerFrontDoor(options: FrontDoorOptions): FrontDoor {
       if (!session || session.virtualServer !== virtualServer) {
         return Response.json(rpcError(-32001, 'Session not found'), { status: 404 });
       }
-      return session.transport.handleRequest(webRequest);
+      return session.transport.handleRequest(webRequest, parsedBody === undefined ? undefined : { parsedBody });
     }
-    if (webRequest.method !== 'POST' || !isInitialize(body)) {
+    if (webRequest.method !== 'POST' || !isInitialize(parsedBody)) {
       return Response.json(rpcError(-32000, 'Bad Request: Mcp-Session-Id header is required'), { status: 400 });
     }
     let opened: LegacySession | undefined;
@@ -186,7 +189,7 @@ export function registerFrontDoor(options: FrontDoorOptions): FrontDoor {
       if (opened) sessions.delete(opened.id);
     };
     await server.connect(transport);
-    return transport.handleRequest(webRequest);
+    return transport.handleRequest(webRequest, { parsedBody });
   };
 
   void app.register(async (scope) => {
@@ -227,14 +230,19 @@ export function registerFrontDoor(options: FrontDoorOptions): FrontDoor {
   };
 }
 
-function isInitialize(body: Buffer | undefined): boolean {
-  if (!body) return false;
+/** The POST body as JSON, or undefined when there is none or it does not parse (the SDK answers those). */
+function parseJsonBody(body: Buffer | undefined): unknown {
+  if (!body || body.length === 0) return undefined;
   try {
-    const parsed: unknown = JSON.parse(body.toString('utf8'));
-    return Array.isArray(parsed) ? parsed.some((m) => isInitializeRequest(m)) : isInitializeRequest(parsed);
+    return JSON.parse(body.toString('utf8')) as unknown;
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+function isInitialize(parsed: unknown): boolean {
+  if (parsed === undefined) return false;
+  return Array.isArray(parsed) ? parsed.some((m) => isInitializeRequest(m)) : isInitializeRequest(parsed);
 }
 
 function toHeaders(headers: FastifyRequest['headers']): Headers {

@@ -34,6 +34,22 @@ export function pinnedDefinition(tool: Tool): PinnedDefinition {
 }
 
 /**
+ * Digests by tool object: catalog entries are replaced, never mutated, on
+ * refresh, so a tool's digest is computed once instead of on every list and call.
+ */
+const digests = new WeakMap<Tool, string>();
+
+/** The SHA-256 of the tool's canonical pinned definition. */
+function definitionDigest(tool: Tool): string {
+  let digest = digests.get(tool);
+  if (digest === undefined) {
+    digest = canonicalDigest(pinnedDefinition(tool));
+    digests.set(tool, digest);
+  }
+  return digest;
+}
+
+/**
  * Tool-definition pinning (DESIGN.md): the SHA-256 of each tool's canonical
  * definition is pinned on first sight; a changed definition is quarantined
  * until an administrator accepts it. Verdicts are cached in memory and shared
@@ -59,7 +75,7 @@ export class ToolPins {
     const now = this.#clock.now();
     for (const tool of tools) {
       const definition = pinnedDefinition(tool);
-      const digest = canonicalDigest(definition);
+      const digest = definitionDigest(tool);
       const row = byTool.get(tool.name);
       if (!row) {
         await this.#store.db
@@ -101,7 +117,7 @@ export class ToolPins {
 
   /** Whether this exact definition may be shown and called. */
   isAccepted(server: string, tool: Tool): boolean {
-    return this.#accepted.get(key(server, tool.name)) === canonicalDigest(pinnedDefinition(tool));
+    return this.#accepted.get(key(server, tool.name)) === definitionDigest(tool);
   }
 
   /** Quarantined changes, with a field-level diff. */
