@@ -2,7 +2,7 @@ import { ForbiddenError, NotFoundError } from '@parley/core';
 import { type Approval, denyReason, type PolicyService } from '@parley/policy';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { authenticatePolicyCaller, policyCaller } from './policy-auth.ts';
+import { apiCaller, authenticateApiCaller } from './api-caller.ts';
 import { parse } from './policy-routes.ts';
 
 export interface ApprovalsRoutesOptions {
@@ -26,19 +26,19 @@ const idParams = z.strictObject({ id: z.string().min(1).max(200) });
  */
 export async function approvalsRoutes(app: FastifyInstance, options: ApprovalsRoutesOptions): Promise<void> {
   const { policy, resourceUrl } = options;
-  app.addHook('preHandler', authenticatePolicyCaller(options.services, resourceUrl));
+  app.addHook('preHandler', authenticateApiCaller(options.services, resourceUrl));
 
-  const readable = async (request: Parameters<typeof policyCaller>[0], id: string): Promise<Approval> => {
+  const readable = async (request: Parameters<typeof apiCaller>[0], id: string): Promise<Approval> => {
     const approval = await policy.approvals.get(id);
     // Unknown and unreadable look the same, so ids cannot be probed.
-    if (!approval || !policy.mayReadApproval(policyCaller(request), approval, resourceUrl)) {
+    if (!approval || !policy.mayReadApproval(apiCaller(request), approval, resourceUrl)) {
       throw new NotFoundError(`approval ${id}`);
     }
     return approval;
   };
 
   app.get('/api/approvals', async (request) => {
-    const caller = policyCaller(request);
+    const caller = apiCaller(request);
     const query = parse(listQuery, request.query);
     const approvals = await policy.approvals.list({
       ...(query.state ? { state: query.state } : {}),
@@ -59,7 +59,7 @@ export async function approvalsRoutes(app: FastifyInstance, options: ApprovalsRo
     app.post(`/api/approvals/:id/${verb}`, async (request) => {
       const { id } = parse(idParams, request.params);
       await readable(request, id);
-      const result = await policy.decideApproval(policyCaller(request), id, outcome, resourceUrl);
+      const result = await policy.decideApproval(apiCaller(request), id, outcome, resourceUrl);
       if (result.code === 'forbidden') {
         const reason = result.decision.code === 'deny' ? denyReason(result.decision) : 'not permitted';
         throw new ForbiddenError(`you may not ${verb} approval ${id}: ${reason}`, result.decision.policies);

@@ -1,18 +1,10 @@
 import { entityName, type SpanStore, type StoredSpan, type TraceSummary } from '@parley/audit';
-import {
-  AuthenticationError,
-  type Caller,
-  type Clock,
-  type EventBus,
-  InsufficientScopeError,
-  NotFoundError,
-  ParleyError,
-  type RequestPipeline,
-} from '@parley/core';
+import { type Caller, type Clock, type EventBus, NotFoundError } from '@parley/core';
 import type { PolicyService } from '@parley/policy';
 import type { Store } from '@parley/store';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { apiCaller, authenticateApiCaller } from './api-caller.ts';
 import { consoleAgentRoutes } from './console-agents.ts';
 import { consoleEventRoutes } from './console-events.ts';
 import { parse } from './policy-routes.ts';
@@ -25,13 +17,6 @@ export interface ConsoleRoutesOptions {
   clock: Clock;
   /** The admin API's resource URL (`<base>/api`), the audience callers present. */
   resourceUrl: string;
-}
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** Set by the console API's authentication hook. */
-    consoleCaller?: Caller;
-  }
 }
 
 const tracesQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50) });
@@ -105,31 +90,6 @@ async function attributesByTrace(
   return byTrace;
 }
 
-function authenticateConsoleCaller(services: ReadonlyMap<string, unknown>, resourceUrl: string) {
-  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    const authenticate = services.get('authenticate') as RequestPipeline['authenticate'] | undefined;
-    if (typeof authenticate !== 'function') {
-      throw new ParleyError('ERR_CONSOLE_NO_AUTHENTICATOR', 'authentication is not available', { status: 503 });
-    }
-    try {
-      request.consoleCaller = await authenticate(
-        { method: request.method, url: `${resourceUrl}${request.url.replace(/^\/api/, '')}`, headers: request.headers },
-        { url: resourceUrl },
-      );
-    } catch (error) {
-      if (error instanceof AuthenticationError || error instanceof InsufficientScopeError) {
-        void reply.header('www-authenticate', error.challenge);
-      }
-      throw error;
-    }
-  };
-}
-
-function callerOf(request: FastifyRequest): Caller {
-  if (!request.consoleCaller) throw new ParleyError('ERR_CONSOLE_NO_CALLER', 'request was not authenticated');
-  return request.consoleCaller;
-}
-
 /**
  * The console's own API: who the signed-in caller is; the activity they may
  * see — traces with at least one pipeline hop (not the API reads around
@@ -140,10 +100,10 @@ function callerOf(request: FastifyRequest): Caller {
  */
 export async function consoleRoutes(app: FastifyInstance, options: ConsoleRoutesOptions): Promise<void> {
   const { spans, store } = options;
-  app.addHook('preHandler', authenticateConsoleCaller(options.services, options.resourceUrl));
+  app.addHook('preHandler', authenticateApiCaller(options.services, options.resourceUrl));
 
   app.get('/api/console/me', async (request) => {
-    const caller = callerOf(request);
+    const caller = apiCaller(request);
     return {
       principal: caller.principal,
       roles: caller.roles,
@@ -153,7 +113,7 @@ export async function consoleRoutes(app: FastifyInstance, options: ConsoleRoutes
   });
 
   app.get('/api/console/traces', async (request) => {
-    const caller = callerOf(request);
+    const caller = apiCaller(request);
     const { limit } = parse(tracesQuery, request.query);
     const recent = await spans.listTraces({ limit: SCAN });
     if (recent.length === 0) return { traces: [] };
@@ -172,7 +132,7 @@ export async function consoleRoutes(app: FastifyInstance, options: ConsoleRoutes
   });
 
   app.get('/api/console/traces/:traceId', async (request) => {
-    const caller = callerOf(request);
+    const caller = apiCaller(request);
     const { traceId } = parse(traceParams, request.params);
     const found = await spans.getTrace(traceId);
     // Unknown and not-yours look the same, so trace ids cannot be probed.
@@ -187,7 +147,7 @@ export async function consoleRoutes(app: FastifyInstance, options: ConsoleRoutes
     clock: options.clock,
     policy: () => options.services.get('policy') as PolicyService | undefined,
     resourceUrl: options.resourceUrl,
-    callerOf,
+    callerOf: apiCaller,
   });
-  consoleAgentRoutes(app, { services: options.services, callerOf });
+  consoleAgentRoutes(app, { services: options.services, callerOf: apiCaller });
 }

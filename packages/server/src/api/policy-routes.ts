@@ -9,7 +9,8 @@ import {
 } from '@parley/policy';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { authenticatePolicyCaller, policyCaller, requireAllowed } from './policy-auth.ts';
+import { apiCaller, authenticateApiCaller } from './api-caller.ts';
+import { requireAllowed } from './policy-auth.ts';
 
 export interface PolicyRoutesOptions {
   policy: PolicyService;
@@ -49,10 +50,10 @@ export async function policyRoutes(app: FastifyInstance, options: PolicyRoutesOp
   const may = (caller: Parameters<PolicyService['authorizeAdmin']>[0], action: 'policies/read' | 'policies/write') =>
     requireAllowed(policy.authorizeAdmin(caller, action, resourceUrl), action);
 
-  app.addHook('preHandler', authenticatePolicyCaller(options.services, resourceUrl));
+  app.addHook('preHandler', authenticateApiCaller(options.services, resourceUrl));
 
   app.get('/api/policies', async (request) => {
-    may(policyCaller(request), 'policies/read');
+    may(apiCaller(request), 'policies/read');
     return {
       policies: policy.engine.policies.map(({ id, effect, source, line, annotations, text }) => ({
         id,
@@ -68,7 +69,7 @@ export async function policyRoutes(app: FastifyInstance, options: PolicyRoutesOp
   });
 
   app.get('/api/policies/:name', async (request) => {
-    may(policyCaller(request), 'policies/read');
+    may(apiCaller(request), 'policies/read');
     const { name } = parse(documentName, request.params);
     const document = await policy.policySet.document(name);
     if (!document) throw new NotFoundError(`policy document ${name}`);
@@ -76,7 +77,7 @@ export async function policyRoutes(app: FastifyInstance, options: PolicyRoutesOp
   });
 
   app.put('/api/policies/:name', async (request, reply) => {
-    const caller = policyCaller(request);
+    const caller = apiCaller(request);
     may(caller, 'policies/write');
     const { name } = parse(documentName, request.params);
     const { text } = parse(documentBody, request.body);
@@ -94,7 +95,7 @@ export async function policyRoutes(app: FastifyInstance, options: PolicyRoutesOp
   });
 
   app.delete('/api/policies/:name', async (request, reply) => {
-    may(policyCaller(request), 'policies/write');
+    may(apiCaller(request), 'policies/write');
     const { name } = parse(documentName, request.params);
     try {
       await policy.policySet.deleteDocument(name);
@@ -106,7 +107,7 @@ export async function policyRoutes(app: FastifyInstance, options: PolicyRoutesOp
   });
 
   app.post('/api/policies/validate', async (request) => {
-    may(policyCaller(request), 'policies/read');
+    may(apiCaller(request), 'policies/read');
     const { text, name } = parse(validateBody, request.body);
     const result = name
       ? await policy.policySet.check({ name, text })
@@ -117,7 +118,7 @@ export async function policyRoutes(app: FastifyInstance, options: PolicyRoutesOp
   });
 
   app.post('/api/policy/explain', async (request) => {
-    may(policyCaller(request), 'policies/read');
+    may(apiCaller(request), 'policies/read');
     const input = parse(explainInputSchema, request.body);
     return policy.explain(toDecisionRequest(input, options.clock.now()));
   });
