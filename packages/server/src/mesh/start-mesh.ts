@@ -30,8 +30,25 @@ export interface Mesh {
   close(): Promise<void>;
 }
 
+/** How often a mesh asked for any free port (0) tries again when another process took the one chosen. */
+const FREE_PORT_ATTEMPTS = 5;
+
 /** Opens the store, starts every part, and listens. */
 export async function startMesh(options: StartMeshOptions): Promise<Mesh> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startMeshOnce(options);
+    } catch (error) {
+      // Port 0 is resolved before listening (parts need the URL first), so
+      // another process may take the chosen port in between: choose again.
+      const raced = error instanceof ParleyError && error.code === 'ERR_SERVER_PORT_IN_USE';
+      if (!raced || options.config.server.port !== 0 || attempt >= FREE_PORT_ATTEMPTS) throw error;
+      options.logger.warn({ attempt }, 'the chosen free port was taken; choosing another');
+    }
+  }
+}
+
+async function startMeshOnce(options: StartMeshOptions): Promise<Mesh> {
   const { config, logger } = options;
   const dataDir = resolve(config.dataDir);
   const port = await resolvePort(config.server.host, config.server.port);
@@ -41,7 +58,7 @@ export async function startMesh(options: StartMeshOptions): Promise<Mesh> {
   try {
     store = await Store.open({ url: config.store.url, schema: config.store.schema, dataDir, logger });
   } catch (error) {
-    await bus.close();
+    if (!options.bus) await bus.close();
     throw error;
   }
   const app = buildApp({
@@ -81,7 +98,8 @@ export async function startMesh(options: StartMeshOptions): Promise<Mesh> {
   } catch (error) {
     await app.close().catch(() => {});
     await stopParts();
-    await bus.close();
+    // A bus the caller passed in is the caller's; a retry on another port reuses it.
+    if (!options.bus) await bus.close();
     await store.close();
     if (error instanceof ParleyError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
