@@ -91,6 +91,13 @@ describe('loadConfig', () => {
     expect(issues.map((i) => i.path).sort()).toEqual(['outbound.allowPrivateNetworks', 'server.port']);
   });
 
+  it('reads the credential key from PARLEY_CREDENTIAL_KEY and refuses one that is not 32 bytes', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    expect(loadConfig({ env: { PARLEY_CREDENTIAL_KEY: key } }).mcp.credentialKey).toBe(key);
+    const issues = issuesOf(() => loadConfig({ env: { PARLEY_CREDENTIAL_KEY: 'c2hvcnQ=' } }));
+    expect(issues.map((i) => i.path)).toEqual(['mcp.credentialKey']);
+  });
+
   it('puts mode defaults beneath the file', () => {
     const path = file('log:\n  level: warn\n');
     const config = loadConfig({ file: path, defaults: [{ path: ['log', 'level'], value: 'debug' }] });

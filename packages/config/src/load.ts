@@ -14,6 +14,7 @@ export const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: readonly string[]
   { env: 'PARLEY_REDIS_URL', path: ['redis', 'url'], type: 'string' },
   { env: 'PARLEY_LOG_LEVEL', path: ['log', 'level'], type: 'string' },
   { env: 'PARLEY_ALLOW_PRIVATE_NETWORKS', path: ['outbound', 'allowPrivateNetworks'], type: 'boolean' },
+  { env: 'PARLEY_CREDENTIAL_KEY', path: ['mcp', 'credentialKey'], type: 'string' },
   { env: 'OTEL_EXPORTER_OTLP_ENDPOINT', path: ['telemetry', 'otlpEndpoint'], type: 'string' },
 ];
 

@@ -143,6 +143,17 @@ export const mcpSchema = z
     rateLimit: z
       .strictObject({ requests: z.coerce.number().int().positive().default(600), window: duration.prefault('1m') })
       .prefault({}),
+    /**
+     * The key sealing per-user upstream credentials: 32 bytes, base64. Absent:
+     * generated once into `<dataDir>/credential-key` (mode 0600).
+     */
+    credentialKey: z
+      .string()
+      .refine(
+        (v) => /^[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length === 32,
+        'must be 32 bytes, base64 (openssl rand -base64 32)',
+      )
+      .optional(),
   })
   .prefault({});
 

@@ -13,7 +13,9 @@ import {
 import type { Store } from '@parley/store';
 import type { FastifyInstance } from 'fastify';
 import { Federation } from './gateway/federation.ts';
+import type { LocalToolProvider } from './gateway/local-tools.ts';
 import { registerAdminRoutes } from './http/admin-routes.ts';
+import { credentialsPath, registerCredentialRoutes } from './http/credential-routes.ts';
 import { type FrontDoor, registerFrontDoor } from './http/front-door.ts';
 import { registerProtectedResourceMetadata } from './http/protected-resource.ts';
 import { RateLimiter } from './http/rate-limiter.ts';
@@ -22,6 +24,8 @@ import { ServerStore } from './servers/server-store.ts';
 import { UpstreamCredentials } from './upstream/credentials.ts';
 import { isHttpUpstream, type UpstreamDefinition } from './upstream/definition.ts';
 import type { Upstream } from './upstream/upstream.ts';
+import { loadCredentialKey } from './user-credentials/credential-key.ts';
+import { UserCredentialStore } from './user-credentials/user-credential-store.ts';
 
 export interface McpGatewayOptions {
   readonly app: FastifyInstance;
@@ -44,6 +48,8 @@ export interface McpGatewayOptions {
   readonly allowedHostnames?: readonly string[];
   readonly requestTimeout?: number;
   readonly backoff?: { initialMs: number; maxMs: number };
+  /** Where the generated key of per-user credentials is kept when `config.credentialKey` is not set. */
+  readonly dataDir?: string;
 }
 
 /** An upstream as `parley servers list` shows it. */
@@ -77,6 +83,7 @@ export class McpGateway {
   readonly #federation: Federation;
   readonly #pins: ToolPins;
   readonly #servers: ServerStore;
+  readonly #userCredentials: UserCredentialStore;
   readonly #credentials = new Map<Upstream, UpstreamCredentials>();
   #frontDoor: FrontDoor | undefined;
 
@@ -85,6 +92,11 @@ export class McpGateway {
     this.url = `${options.baseUrl}/mcp`;
     this.#pins = new ToolPins(options.store, options.clock);
     this.#servers = new ServerStore(options.store, options.clock);
+    this.#userCredentials = new UserCredentialStore({
+      store: options.store,
+      clock: options.clock,
+      key: () => loadCredentialKey({ configured: options.config.credentialKey, dataDir: options.dataDir }),
+    });
     const fetchUpstream = options.fetch ?? fetch;
     this.#federation = new Federation({
       pins: this.#pins,
@@ -154,6 +166,13 @@ export class McpGateway {
       federation: gateway.#federation,
     });
     registerAdminRoutes(options.app, { baseUrl: options.baseUrl, pipeline: options.pipeline, gateway });
+    registerCredentialRoutes(options.app, {
+      baseUrl: options.baseUrl,
+      pipeline: options.pipeline,
+      credentials: gateway.#userCredentials,
+      definitionOf: (server) => gateway.#federation.get(server)?.definition,
+      onChange: (caller, action, server) => void gateway.#audit(caller, action, server),
+    });
     const stored = await gateway.#servers.list();
     const configured = new Set(options.config.servers.map((s) => s.name));
     await Promise.all([
@@ -163,13 +182,23 @@ export class McpGateway {
     return gateway;
   }
 
+  /**
+   * Adds built-in tools (`<server>.<tool>`): listed and called through the same
+   * policy, approval and audit steps as upstream tools, the handler being the
+   * forward step. Not pinned: they are Parley's own code.
+   */
+  registerLocalTools(provider: LocalToolProvider): void {
+    this.#federation.addLocal(provider);
+  }
+
   listServers(): ServerInfo[] {
     return this.#federation.list().map(({ upstream, source }) => describe(upstream, source));
   }
 
   /** Adds an upstream at run time (stored, so it survives restarts). */
   async addServer(definition: UpstreamDefinition, caller?: Caller): Promise<ServerInfo> {
-    if (this.#federation.get(definition.name)) throw new ConflictError(`server ${definition.name} already exists`);
+    if (this.#federation.hasServer(definition.name))
+      throw new ConflictError(`server ${definition.name} already exists`);
     await this.#servers.add(definition);
     const upstream = await this.#federation.add(definition, 'api');
     await this.#audit(caller, 'servers/add', definition.name);
@@ -185,6 +214,8 @@ export class McpGateway {
     await this.#federation.remove(name);
     this.#credentials.delete(upstream);
     await this.#servers.remove(name);
+    // A later server of the same name must not receive these users' secrets.
+    await this.#userCredentials.forgetServer(name);
     await this.#pins.forget(name);
     await this.#audit(caller, 'servers/remove', name);
   }
@@ -232,6 +263,9 @@ export class McpGateway {
       env: this.#options.env ?? process.env,
       fetch: this.#options.fetch ?? fetch,
       now: () => this.#options.clock.now(),
+      server: definition.name,
+      userCredentials: this.#userCredentials,
+      credentialsUrl: `${this.#options.baseUrl}${credentialsPath(definition.name)}`,
     });
     if (upstream) this.#credentials.set(upstream, credentials);
     return credentials;

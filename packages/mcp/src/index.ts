@@ -1,5 +1,6 @@
 export { McpErrorCode, McpGatewayError } from './errors.ts';
 export type { VirtualServer } from './gateway/federation.ts';
+export type { LocalTool, LocalToolContext, LocalToolProvider, LocalToolResult } from './gateway/local-tools.ts';
 export {
   McpGateway,
   type McpGatewayOptions,

@@ -1,5 +1,6 @@
 export { A2ASubtaskRunner, type A2ASubtaskRunnerOptions } from './concierge/a2a-subtask-runner.ts';
 export { CONCIERGE, type ConciergeOptions, conciergeAgent } from './concierge/concierge-agent.ts';
+export { followTask } from './concierge/follow-task.ts';
 export { type MeshDirectoryOptions, meshDirectory } from './concierge/mesh-directory.ts';
 export { SiblingAnswers } from './concierge/sibling-answers.ts';
 export { OrchestratorError, type OrchestratorErrorCode } from './errors.ts';

@@ -48,6 +48,8 @@ export async function startHarness(options: {
   extraServers?: unknown[];
   clock?: Clock;
   withDemo?: boolean;
+  /** Where the gateway keeps its generated credential key. */
+  dataDir?: string;
 }): Promise<Harness> {
   const bookings = new RoomBookings();
   const calendar = await serveHttp(() => createCalendarServer({ today: () => DEMO_TODAY }));
@@ -82,6 +84,7 @@ export async function startHarness(options: {
     config,
     backoff: { initialMs: 50, maxMs: 500 },
     requestTimeout: 15_000,
+    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
   });
   await app.listen({ host: '127.0.0.1', port });
   return {

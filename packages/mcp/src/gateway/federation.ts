@@ -5,6 +5,7 @@ import { namespacePrefix, stripPrefix } from '../names.ts';
 import type { ToolPins } from '../pinning/tool-pins.ts';
 import type { UpstreamDefinition } from '../upstream/definition.ts';
 import { type CatalogKind, Upstream, type UpstreamOptions } from '../upstream/upstream.ts';
+import type { LocalTool, LocalToolProvider } from './local-tools.ts';
 
 /** A configured subset of the federated tools, served at `/mcp/<name>`. */
 export interface VirtualServer {
@@ -18,6 +19,13 @@ export interface ExposedTool {
   readonly name: string;
   readonly upstream: Upstream;
   readonly tool: Tool;
+}
+
+/** A built-in tool as the gateway exposes it: `<server>.<tool>`. */
+export interface ExposedLocalTool {
+  readonly name: string;
+  readonly server: string;
+  readonly tool: LocalTool;
 }
 
 export interface FederationOptions {
@@ -43,6 +51,7 @@ export interface FederationOptions {
 export class Federation {
   readonly #options: FederationOptions;
   readonly #upstreams = new Map<string, { upstream: Upstream; source: 'config' | 'api' }>();
+  readonly #local = new Map<string, LocalToolProvider>();
   readonly #virtual: Map<string, VirtualServer>;
 
   constructor(options: FederationOptions) {
@@ -56,7 +65,9 @@ export class Federation {
 
   /** Adds and connects an upstream; its tools are pinned before anyone sees them. */
   async add(definition: UpstreamDefinition, source: 'config' | 'api'): Promise<Upstream> {
-    if (this.#upstreams.has(definition.name)) throw new ConflictError(`server ${definition.name} already exists`);
+    if (this.#upstreams.has(definition.name) || this.#local.has(definition.name)) {
+      throw new ConflictError(`server ${definition.name} already exists`);
+    }
     const upstream = new Upstream({
       ...this.#options.upstreamOptions(definition),
       definition,
@@ -70,6 +81,19 @@ export class Federation {
     this.#upstreams.set(definition.name, { upstream, source });
     await upstream.start();
     return upstream;
+  }
+
+  /** Adds built-in tools under `provider.server`, a name no upstream may take. */
+  addLocal(provider: LocalToolProvider): void {
+    if (this.#upstreams.has(provider.server) || this.#local.has(provider.server)) {
+      throw new ConflictError(`server ${provider.server} already exists`);
+    }
+    this.#local.set(provider.server, provider);
+    this.#options.onListChanged('tools');
+  }
+
+  hasServer(name: string): boolean {
+    return this.#upstreams.has(name) || this.#local.has(name);
   }
 
   async remove(name: string): Promise<'config' | 'api'> {
@@ -106,6 +130,19 @@ export class Federation {
       }
     }
     return out;
+  }
+
+  /** Built-in tools, within the virtual server. */
+  localTools(virtualServer?: string): ExposedLocalTool[] {
+    return [...this.#local.values()].flatMap((provider) =>
+      provider.tools
+        .filter((tool) => this.#inVirtual(virtualServer, provider.server, tool.name))
+        .map((tool) => ({ name: `${provider.server}.${tool.name}`, server: provider.server, tool })),
+    );
+  }
+
+  findLocalTool(name: string, virtualServer?: string): ExposedLocalTool | undefined {
+    return this.localTools(virtualServer).find((t) => t.name === name);
   }
 
   /** Resolves an exposed tool name, quarantined ones included (so a call can be refused with the reason). */

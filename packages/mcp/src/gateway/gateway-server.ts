@@ -1,4 +1,10 @@
-import { type CallToolResult, ProtocolError, Server, type ServerContext } from '@modelcontextprotocol/server';
+import {
+  type CallToolResult,
+  type ClientCapabilities,
+  ProtocolError,
+  Server,
+  type ServerContext,
+} from '@modelcontextprotocol/server';
 import type { Caller, GuardDecision, GuardedAction, HopRecord, Logger, RequestPipeline } from '@parley/core';
 import { McpErrorCode, McpGatewayError } from '../errors.ts';
 import type { CallRelay } from '../upstream/call-relay.ts';
@@ -6,6 +12,7 @@ import type { UpstreamCredentials } from '../upstream/credentials.ts';
 import type { Upstream } from '../upstream/upstream.ts';
 import type { Federation } from './federation.ts';
 import { authorizeAction } from './guard.ts';
+import { type LocalToolContext, localToolDefinition } from './local-tools.ts';
 
 /** Who is on the other side of one front-door session (or one stateless request). */
 export interface GatewaySession {
@@ -53,42 +60,65 @@ export function createGatewayServer(deps: GatewayDeps, session: GatewaySession):
   );
   const { federation, pipeline } = deps;
   const vs = session.virtualServer;
-  const mcpServer = (upstream: Upstream) => ({ type: 'McpServer', id: upstream.name });
   const action = (
     name: string,
     type: string,
     id: string,
-    upstream: Upstream,
+    server: string,
     args?: Record<string, unknown>,
   ): GuardedAction => ({
     protocol: 'mcp',
     action: name,
     resource: { type, id },
     // An McpServer is its own top: a parent here would be a cycle in Cedar's entity graph.
-    parents: type === 'McpServer' ? [] : [mcpServer(upstream)],
+    parents: type === 'McpServer' ? [] : [{ type: 'McpServer', id: server }],
     ...(args === undefined ? {} : { arguments: args }),
     audience: session.audience,
     ...(session.sourceIp === undefined ? {} : { sourceIp: session.sourceIp }),
   });
 
   server.setRequestHandler('tools/list', async () => {
-    const tools = federation.tools(vs);
+    const tools = [
+      ...federation
+        .localTools(vs)
+        .map((t) => ({ server: t.server, id: t.name, definition: localToolDefinition(t.tool, t.name) })),
+      ...federation.tools(vs).map((t) => ({
+        server: t.upstream.name,
+        id: `${t.upstream.name}.${t.tool.name}`,
+        definition: { ...t.tool, name: t.name },
+      })),
+    ];
     const allowed = await pipeline.permitted(
       session.caller,
-      tools.map((t) => action('tools/call', 'Tool', `${t.upstream.name}.${t.tool.name}`, t.upstream)),
+      tools.map((t) => action('tools/call', 'Tool', t.id, t.server)),
     );
-    return { tools: tools.filter((_, i) => allowed[i]).map((t) => ({ ...t.tool, name: t.name })) };
+    return { tools: tools.filter((_, i) => allowed[i]).map((t) => t.definition) };
   });
 
   server.setRequestHandler('tools/call', async (request, ctx) => {
     const { name, arguments: args } = request.params;
+    const local = federation.findLocalTool(name, vs);
+    if (local) {
+      const guarded = action('tools/call', 'Tool', local.name, local.server, args ?? {});
+      // Built-in tools are Parley's own code: no pin to check, no upstream credential.
+      return (await run(deps, session, guarded, ctx, (relay) => {
+        const context: LocalToolContext = {
+          signal: relay.signal,
+          ...(relay.onProgress ? { sendProgress: relay.onProgress } : {}),
+          ...(supportsFormElicitation(server.getClientCapabilities())
+            ? { elicit: (params) => ctx.mcpReq.elicitInput(params) }
+            : {}),
+        };
+        return local.tool.handler(session.caller, args ?? {}, context);
+      })) as CallToolResult;
+    }
     const found = federation.findTool(name, vs);
     if (!found) throw new ProtocolError(McpErrorCode.InvalidParams, `Unknown tool: ${name}`);
     const guarded = action(
       'tools/call',
       'Tool',
       `${found.upstream.name}.${found.tool.name}`,
-      found.upstream,
+      found.upstream.name,
       args ?? {},
     );
     return (await run(deps, session, guarded, ctx, async (relay) => {
@@ -105,7 +135,7 @@ export function createGatewayServer(deps: GatewayDeps, session: GatewaySession):
     const prompts = federation.prompts(vs);
     const allowed = await pipeline.permitted(
       session.caller,
-      prompts.map((p) => action('prompts/get', 'Prompt', `${p.upstream.name}.${p.prompt.name}`, p.upstream)),
+      prompts.map((p) => action('prompts/get', 'Prompt', `${p.upstream.name}.${p.prompt.name}`, p.upstream.name)),
     );
     return { prompts: prompts.filter((_, i) => allowed[i]).map((p) => ({ ...p.prompt, name: p.name })) };
   });
@@ -117,7 +147,7 @@ export function createGatewayServer(deps: GatewayDeps, session: GatewaySession):
       'prompts/get',
       'Prompt',
       `${found.upstream.name}.${found.prompt.name}`,
-      found.upstream,
+      found.upstream.name,
       request.params.arguments,
     );
     return run(deps, session, guarded, ctx, (relay) =>
@@ -129,7 +159,7 @@ export function createGatewayServer(deps: GatewayDeps, session: GatewaySession):
     const resources = federation.resources(vs);
     const allowed = await pipeline.permitted(
       session.caller,
-      resources.map((r) => action('resources/read', 'Resource', r.resource.uri, r.upstream)),
+      resources.map((r) => action('resources/read', 'Resource', r.resource.uri, r.upstream.name)),
     );
     return { resources: resources.filter((_, i) => allowed[i]).map((r) => r.resource) };
   });
@@ -142,7 +172,7 @@ export function createGatewayServer(deps: GatewayDeps, session: GatewaySession):
     const { uri } = request.params;
     const found = federation.findResource(uri, vs);
     if (!found) throw new ProtocolError(McpErrorCode.ResourceNotFound, 'Resource not found', { uri });
-    const guarded = action('resources/read', 'Resource', uri, found.upstream);
+    const guarded = action('resources/read', 'Resource', uri, found.upstream.name);
     return run(deps, session, guarded, ctx, (relay) => found.upstream.readResource(uri, relay));
   });
 
@@ -150,7 +180,7 @@ export function createGatewayServer(deps: GatewayDeps, session: GatewaySession):
     const { uri } = request.params;
     const found = federation.findResource(uri, vs);
     if (!found) throw new ProtocolError(McpErrorCode.ResourceNotFound, 'Resource not found', { uri });
-    const guarded = action('resources/subscribe', 'Resource', uri, found.upstream);
+    const guarded = action('resources/subscribe', 'Resource', uri, found.upstream.name);
     await run(deps, session, guarded, ctx, async (relay) => {
       if (found.upstream.capabilities?.resources?.subscribe) await found.upstream.subscribeResource(uri, relay);
       deps.onSubscribe?.(uri, true);
@@ -177,11 +207,18 @@ export function createGatewayServer(deps: GatewayDeps, session: GatewaySession):
     }
     if (!upstream?.capabilities?.completions) return { completion: { values: [], hasMore: false } };
     const target = upstream;
-    const guarded = action('completion/complete', 'McpServer', target.name, target);
+    const guarded = action('completion/complete', 'McpServer', target.name, target.name);
     return run(deps, session, guarded, ctx, (relay) => target.complete(params, relay));
   });
 
   return server;
+}
+
+/** Form mode is what `elicitation: {}` meant before URL mode existed. @see https://modelcontextprotocol.io/specification/2025-11-25/client/elicitation#capabilities */
+function supportsFormElicitation(capabilities: ClientCapabilities | undefined): boolean {
+  const elicitation = capabilities?.elicitation;
+  if (!elicitation) return false;
+  return elicitation.form !== undefined || elicitation.url === undefined;
 }
 
 function templateOwner(federation: Federation, uriTemplate: string, vs: string | undefined): Upstream | undefined {

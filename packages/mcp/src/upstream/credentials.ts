@@ -1,7 +1,11 @@
 import type { Caller, RequestPipeline } from '@parley/core';
 import { z } from 'zod';
 import { McpErrorCode, McpGatewayError } from '../errors.ts';
+import { credentialUserOf, type UserCredentialStore } from '../user-credentials/user-credential-store.ts';
 import type { UpstreamAuth } from './definition.ts';
+
+/** `Basic abc`, `Bearer x`, `token y`: an `authorization` value that already names its scheme. */
+const withScheme = /^[A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]*\s+\S/;
 
 const tokenResponse = z.object({ access_token: z.string().min(1), expires_in: z.number().optional() });
 
@@ -18,6 +22,9 @@ export class UpstreamCredentials {
   readonly #env: Readonly<Record<string, string | undefined>>;
   readonly #fetch: typeof fetch;
   readonly #now: () => number;
+  readonly #server: string;
+  readonly #userCredentials: UserCredentialStore | undefined;
+  readonly #credentialsUrl: string;
   #clientToken: { value: string; expiresAt: number } | undefined;
 
   constructor(options: {
@@ -27,6 +34,10 @@ export class UpstreamCredentials {
     env: Readonly<Record<string, string | undefined>>;
     fetch: typeof fetch;
     now: () => number;
+    /** For `per-user`: the server's name, where users' credentials are kept, and where they set them. */
+    server?: string;
+    userCredentials?: UserCredentialStore;
+    credentialsUrl?: string;
   }) {
     this.#auth = options.auth;
     this.#audience = options.audience;
@@ -34,9 +45,15 @@ export class UpstreamCredentials {
     this.#env = options.env;
     this.#fetch = options.fetch;
     this.#now = options.now;
+    this.#server = options.server ?? '';
+    this.#userCredentials = options.userCredentials;
+    this.#credentialsUrl = options.credentialsUrl ?? '';
   }
 
-  /** Headers for calls that are not made for a caller (discovery, listing). */
+  /**
+   * Headers for calls that are not made for a caller (discovery, listing).
+   * A `per-user` upstream gets none: no user's credential is shared.
+   */
   async forGateway(): Promise<Record<string, string>> {
     const auth = this.#auth;
     if (auth.type === 'static') return { [auth.header]: this.#staticValue() };
@@ -64,15 +81,35 @@ export class UpstreamCredentials {
         );
       }
     }
-    if (auth.type === 'per-user') {
+    if (auth.type === 'per-user') return { [auth.header.toLowerCase()]: await this.#perUser(caller, auth.header) };
+    return this.forGateway();
+  }
+
+  async #perUser(caller: Caller, header: string): Promise<string> {
+    const user = credentialUserOf(caller);
+    if (user === undefined) {
       throw new McpGatewayError(
         'ERR_MCP_UPSTREAM_CREDENTIAL',
         McpErrorCode.UpstreamCredential,
-        'per-user upstream credentials are not available',
-        { publicMessage: 'no credential is stored for you for this upstream server' },
+        `per-user upstream ${this.#server} called by ${caller.principal.type} ${caller.principal.id} for no user`,
+        { publicMessage: `upstream server ${this.#server} takes a user's own credential; call it on behalf of a user` },
       );
     }
-    return this.forGateway();
+    const value = await this.#userCredentials?.reveal(this.#server, user);
+    if (value === undefined) {
+      throw new McpGatewayError(
+        'ERR_MCP_UPSTREAM_CREDENTIAL',
+        McpErrorCode.UpstreamCredential,
+        `no credential stored for ${user} for ${this.#server}`,
+        {
+          publicMessage:
+            `you have no credential for upstream server ${this.#server}: set yours with ` +
+            `PUT ${this.#credentialsUrl} {"value": "..."} or \`parley servers credentials set ${this.#server}\``,
+          data: { credentialsUrl: this.#credentialsUrl },
+        },
+      );
+    }
+    return header.toLowerCase() === 'authorization' && !withScheme.test(value) ? `Bearer ${value}` : value;
   }
 
   #staticValue(): string {

@@ -8,9 +8,7 @@ import {
 import type { Caller, FetchFunction } from '@parley/core';
 import type { Artifact, Part, TaskState } from '../ports/a2a-shapes.ts';
 import type { SubtaskReply, SubtaskRequest, SubtaskRunner, SubtaskUpdate } from '../ports/subtask-runner.ts';
-
-/** States after which the task goes on without the caller, so the runner keeps following it. */
-const FOLLOW = new Set(['TASK_STATE_AUTH_REQUIRED', 'TASK_STATE_WORKING', 'TASK_STATE_SUBMITTED']);
+import { followTask } from './follow-task.ts';
 
 export interface A2ASubtaskRunnerOptions {
   /** A fresh token for `audience`, exchanged from the user's with the concierge as actor (act). */
@@ -21,8 +19,9 @@ export interface A2ASubtaskRunnerOptions {
 
 /**
  * Sends subtasks to agents over A2A (SendStreamingMessage through Parley's
- * proxy), each call with its own audience-bound token; cancels the remote
- * task when the subtask is aborted.
+ * proxy), each call with its own audience-bound token, following the task
+ * through approvals (`followTask`); cancels the remote task when the subtask
+ * is aborted.
  * @see https://a2a-protocol.org/v1.0.0/specification/#312-send-streaming-message
  */
 export class A2ASubtaskRunner implements SubtaskRunner {
@@ -71,44 +70,9 @@ export class A2ASubtaskRunner implements SubtaskRunner {
           ],
           metadata: { skillId: request.subtask.skill },
         };
-    let taskId = reply?.taskId;
-    const onAbort = () => {
-      // The subtask's own signal has aborted, so the cancel goes without one.
-      if (taskId)
-        void client
-          .cancelTask({ id: taskId }, { owner: context.owner, caller: context.caller, version: '1.0' })
-          .catch(() => {});
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    try {
-      let stream = await client.sendStreamingMessage({ message }, context);
-      for (;;) {
-        let state: string | undefined;
-        for await (const event of stream) {
-          const update = toUpdate(event);
-          if (!update) continue;
-          if (update.taskId) taskId = update.taskId;
-          if (update.kind === 'status') state = update.state;
-          yield update;
-        }
-        // SendStreamingMessage ends when the task is interrupted; a wait for an
-        // approval decided elsewhere is followed with SubscribeToTask, which
-        // Parley keeps open through TASK_STATE_AUTH_REQUIRED.
-        if (signal.aborted || !taskId || state === undefined || !FOLLOW.has(state)) return;
-        try {
-          stream = await client.subscribeToTask({ id: taskId }, context);
-        } catch (error) {
-          // The task may have finished between the end of the stream and the subscription.
-          const task = await client.getTask({ id: taskId }, context).catch(() => undefined);
-          if (!task || FOLLOW.has(task.status.state)) throw error;
-          for (const artifact of task.artifacts ?? [])
-            yield { kind: 'artifact', artifact: toArtifact(artifact), taskId };
-          yield status(task.status.state, task.status.message, task.id, task.contextId);
-          return;
-        }
-      }
-    } finally {
-      signal.removeEventListener('abort', onAbort);
+    for await (const event of followTask(client, message, context)) {
+      const update = toUpdate(event);
+      if (update) yield update;
     }
   }
 }

@@ -4,6 +4,7 @@ import { agentKeysPart } from './parts/agent-keys.ts';
 import { agentsPart } from './parts/agents.ts';
 import { auditPart } from './parts/audit.ts';
 import { consolePart } from './parts/console.ts';
+import { delegatePart } from './parts/delegate.ts';
 import { identityPart } from './parts/identity.ts';
 import { mcpPart } from './parts/mcp.ts';
 import { outboundPart } from './parts/outbound.ts';
@@ -24,5 +25,6 @@ export const parts: readonly MeshPart[] = [
   agentsPart,
   agentKeysPart,
   a2aPart,
+  delegatePart,
   consolePart,
 ];

@@ -22,8 +22,23 @@ export interface McpToolPinTable {
   changed_at: number | null;
 }
 
+/**
+ * A user's own credential for a `per-user` upstream, sealed with AES-256-GCM
+ * (the server and user bound as additional data); the key is never stored here.
+ */
+export interface McpUserCredentialTable {
+  server: string;
+  user_id: string;
+  /** The 96-bit nonce, base64. */
+  iv: string;
+  /** Ciphertext followed by the 128-bit GCM tag, base64. */
+  ciphertext: string;
+  updated_at: number;
+}
+
 /** The mcp part's tables; owned by @parley/mcp. */
 export interface McpTables {
   mcp_servers: McpServerTable;
   mcp_tool_pins: McpToolPinTable;
+  mcp_user_credentials: McpUserCredentialTable;
 }

@@ -3,6 +3,7 @@ import type { ServerInfo } from '@parley/mcp';
 import type { Command } from 'commander';
 import { ApiClient, type ApiFlags, withApiOptions } from '../api-client.ts';
 import { printData, table } from '../output.ts';
+import { registerServerCredentialsCommands } from './servers-credentials.ts';
 
 type Run = (action: () => Promise<number | undefined>, flags?: { json?: boolean }) => Promise<void>;
 
@@ -15,7 +16,7 @@ interface AddFlags extends ApiFlags {
   tokenExchange?: boolean;
 }
 
-/** `parley servers add|list|remove`: the upstream MCP servers the gateway federates. */
+/** `parley servers add|list|remove|credentials`: the upstream MCP servers the gateway federates. */
 export function registerServersCommands(program: Command, run: Run): void {
   const servers = program.command('servers').description('upstream MCP servers behind the gateway');
 
@@ -68,6 +69,7 @@ export function registerServersCommands(program: Command, run: Run): void {
       return 0;
     }, flags),
   );
+  registerServerCredentialsCommands(servers, run);
 }
 
 function buildDefinition(

@@ -59,6 +59,7 @@ export const mcpPart: MeshPart = {
       bus: context.bus,
       pipeline,
       config: { ...context.config.mcp, servers: [...context.config.mcp.servers, ...(demo?.servers ?? [])] },
+      dataDir: context.dataDir,
       ...(guarded ? { fetch: tracedFetch(toFetch(guarded)) as typeof fetch } : {}),
     });
     context.services.set('mcp', gateway);
