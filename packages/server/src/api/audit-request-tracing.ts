@@ -67,7 +67,8 @@ export function installRequestTracing(app: FastifyInstance, metrics: MeshMetrics
   app.addHook('onRequestAbort', (request, done) => {
     const current = traces.get(request);
     if (current?.span) {
-      current.span.setStatus({ code: SpanStatusCode.ERROR, message: 'request aborted' });
+      // The client went away (an MCP client closing its GET stream, say): not a server error.
+      current.span.setAttribute('http.request.aborted', true);
       current.span.end();
     }
     traces.delete(request);
