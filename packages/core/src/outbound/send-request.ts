@@ -2,6 +2,7 @@ import { type ClientRequest, request as httpRequest, type IncomingMessage } from
 import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
 import { OutboundError } from '../errors/parley-error.ts';
+import { pinnedAgent } from './agent-pool.ts';
 import { pinnedLookup } from './pinned-lookup.ts';
 import type { VettedTarget } from './vet-target.ts';
 
@@ -32,6 +33,7 @@ export function sendRequest(target: VettedTarget, outbound: OutboundRequest, sig
   else delete headers['content-length'];
   const secure = url.protocol === 'https:';
   const send = secure ? httpsRequest : httpRequest;
+  const servername = secure && isIP(hostname) === 0 ? hostname.replace(/\.$/, '') : undefined;
   return new Promise<Exchange>((resolve, reject) => {
     let request: ClientRequest;
     try {
@@ -43,10 +45,10 @@ export function sendRequest(target: VettedTarget, outbound: OutboundRequest, sig
         method: outbound.method,
         headers,
         lookup: pinnedLookup(target.addresses),
-        // A private agent per request: a pooled socket is keyed by host name, not by the address that was vetted.
-        agent: false,
+        // Pooled per pinned target (addresses, port, server name), so a reused socket still goes to a vetted address.
+        agent: pinnedAgent(secure, target.addresses, port, servername),
         signal,
-        ...(secure && isIP(hostname) === 0 ? { servername: hostname.replace(/\.$/, '') } : {}),
+        ...(servername === undefined ? {} : { servername }),
       });
     } catch (err) {
       reject(networkError(url, err));
