@@ -39,24 +39,43 @@ export function testStoreBackends(): TestStoreBackend[] {
     {
       name: 'postgres',
       async open() {
-        const schema = `parley_test_${randomBytes(6).toString('hex')}`;
+        const schema = `${TEST_SCHEMA_PREFIX}${randomBytes(6).toString('hex')}`;
         const store = await Store.open({ url: pgUrl, schema });
         return {
           store,
           url: pgUrl,
           schema,
+          // The schema is dropped by dropTestSchemas() once the run is over:
+          // dropping it now races other tests' migrations, whose catalog
+          // introspection spans every schema.
           async dispose() {
             await store.close();
-            const client = new pg.Client({ connectionString: pgUrl });
-            await client.connect();
-            try {
-              await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-            } finally {
-              await client.end();
-            }
           },
         };
       },
     },
   ];
+}
+
+/** Prefix of every schema the test backends create. */
+export const TEST_SCHEMA_PREFIX = 'parley_test_';
+
+/**
+ * Drops every test schema (`parley_test_*`) in the test database; the test
+ * run's global setup calls it before and after the run.
+ */
+export async function dropTestSchemas(
+  url = process.env.PARLEY_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ nspname: string }>(
+      "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'parley\\_test\\_%'",
+    );
+    for (const { nspname } of rows) await client.query(`DROP SCHEMA IF EXISTS "${nspname}" CASCADE`);
+    return rows.length;
+  } finally {
+    await client.end();
+  }
 }
