@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/client';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parleyBin, type RunningParley, startParley, tempDir } from '../support/parley-process.ts';
+import { type RunningParley, spawnParley, startParley, tempDir } from '../support/parley-process.ts';
 import { ensureConsoleBuilt, launchChromium, screenshot, signIn } from './support/browser.ts';
 import { delegatedMcpClient, devCredentials } from './support/delegated-call.ts';
 
@@ -45,32 +44,22 @@ const OFFSITE =
 
 /** `parley ask --json` as a child process (alice's dev API key); resolves with its exit code and summary. */
 function ask(parley: RunningParley, dataDir: string, request: string) {
-  const child = spawn(
-    process.execPath,
-    [parleyBin, 'ask', request, '--url', parley.url, '--data-dir', dataDir, '--json'],
-    {
-      env: { ...process.env, PARLEY_LOG_LEVEL: 'warn' },
-    },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
+  const run = spawnParley(['ask', request, '--url', parley.url, '--data-dir', dataDir, '--json']);
+  const exited = run.exited.then((code) => {
+    try {
+      return { code, summary: JSON.parse(run.stdout()) as { state?: string; answer?: string; traceId?: string } };
+    } catch {
+      return {
+        code,
+        summary: { answer: `no JSON: ${run.stdout()}\n${run.stderr()}` } as {
+          state?: string;
+          answer?: string;
+          traceId?: string;
+        },
+      };
+    }
   });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const exited = new Promise<{ code: number | null; summary: { state?: string; answer?: string; traceId?: string } }>(
-    (resolve) =>
-      child.once('exit', (code) => {
-        try {
-          resolve({ code, summary: JSON.parse(stdout) as { traceId?: string } });
-        } catch {
-          resolve({ code, summary: { answer: `no JSON: ${stdout}\n${stderr}` } });
-        }
-      }),
-  );
-  return { exited, kill: () => child.kill() };
+  return { exited, kill: () => run.child.kill() };
 }
 
 /** Presses Tab until the focused element is the button called `name`; fails if it is never reached. */

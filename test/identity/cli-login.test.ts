@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parleyBin, type RunningParley, startParley, tempDir } from '../support/parley-process.ts';
+import { adminApi, decideApprovals } from '../support/approvals.ts';
+import { type RunningParley, spawnParley, startParley, tempDir } from '../support/parley-process.ts';
 import { approveDevice, Browser } from './oauth.ts';
 
 // `parley login`, `parley ask` and `parley logout` as a person uses them: the
@@ -43,45 +43,24 @@ describe('parley login / ask / logout with the device flow', { timeout: 120_000 
   /** Runs `parley ARGS`; approves the device code as alice when asked to, and any pending approval. */
   async function parley(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
     // No dev credentials in this data directory: the CLI has to sign in for real.
-    const child = spawn(process.execPath, [parleyBin, ...args, '--url', mesh.url], {
-      env: { ...process.env, XDG_CONFIG_HOME: configHome, PARLEY_DATA_DIR: emptyDataDir, PARLEY_LOG_LEVEL: 'warn' },
+    const run = spawnParley([...args, '--url', mesh.url], {
+      XDG_CONFIG_HOME: configHome,
+      PARLEY_DATA_DIR: emptyDataDir,
     });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    let done = false;
-    void exited.then(() => {
-      done = true;
-    });
+    const approving = decideApprovals(adminApi(mesh.url, adminKey), 'approve', run.exited);
     let approved = false;
-    while (!done) {
-      const prompt = /open (\S+)\nand enter the code (\S+)/.exec(stderr);
+    while (!run.done()) {
+      const prompt = /open (\S+)\nand enter the code (\S+)/.exec(run.stderr());
       if (prompt?.[1] && prompt[2] && !approved) {
         approved = true;
         expect(await approveDevice(new Browser(mesh.url), prompt[1], prompt[2], alicePassword)).toContain(
           'You are signed in',
         );
       }
-      await approvePending();
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 200))]);
+      await Promise.race([run.exited, new Promise((resolve) => setTimeout(resolve, 200))]);
     }
-    return { code: await exited, stdout, stderr };
-  }
-
-  async function approvePending(): Promise<void> {
-    const headers = { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' };
-    const response = await fetch(`${mesh.url}/api/approvals`, { headers });
-    if (!response.ok) return;
-    const { approvals } = (await response.json()) as { approvals: Array<{ id: string; state: string }> };
-    for (const approval of approvals.filter((a) => a.state === 'pending')) {
-      await fetch(`${mesh.url}/api/approvals/${approval.id}/approve`, { method: 'POST', headers, body: '{}' });
-    }
+    await approving;
+    return { code: await run.exited, stdout: run.stdout(), stderr: run.stderr() };
   }
 
   it('parley login prints the code to stderr, polls until alice approves, and saves a 0600 refresh token', async () => {

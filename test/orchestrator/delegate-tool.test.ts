@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminApi, decideApprovals } from '../support/approvals.ts';
 import { type RunningParley, startParley, tempDir } from '../support/parley-process.ts';
 
 // The gateway's built-in `mesh.delegate` tool, end to end on a running
@@ -9,12 +10,6 @@ import { type RunningParley, startParley, tempDir } from '../support/parley-proc
 // to the concierge; the two approvals are decided through the approvals API.
 const DEMO =
   'Plan a team offsite for the platform team next week: find a day everyone is free, book a room for 8 people, and email the announcement';
-
-interface Approval {
-  id: string;
-  state: string;
-  resource: { type: string; id: string };
-}
 
 interface AuditEntry {
   action: string;
@@ -33,13 +28,13 @@ interface Delegated {
 }
 
 let mesh: RunningParley;
-let adminKey: string;
+let api: ReturnType<typeof adminApi>;
 let aliceKey: string;
 
 beforeAll(async () => {
   const dataDir = tempDir('parley-delegate-');
   mesh = await startParley(['dev', '--data-dir', dataDir]);
-  adminKey = readFileSync(join(dataDir, 'admin-api-key'), 'utf8').trim();
+  api = adminApi(mesh.url, readFileSync(join(dataDir, 'admin-api-key'), 'utf8').trim());
   const dev = JSON.parse(readFileSync(join(dataDir, 'dev-credentials.json'), 'utf8')) as {
     users: Array<{ username: string; apiKey: string }>;
   };
@@ -50,15 +45,6 @@ afterAll(async () => {
   await mesh?.stop('SIGTERM');
 });
 
-async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
-  const response = await fetch(`${mesh.url}${path}`, {
-    ...init,
-    headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json', ...init.headers },
-  });
-  if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
 async function connect(apiKey: string): Promise<Client> {
   const client = new Client({ name: 'delegate-test', version: '1' });
   await client.connect(
@@ -67,29 +53,6 @@ async function connect(apiKey: string): Promise<Client> {
     }),
   );
   return client;
-}
-
-/** Approves every pending approval until `done` settles; returns what was approved. */
-async function approveUntil(done: Promise<unknown>): Promise<Approval[]> {
-  let settled = false;
-  void done.then(
-    () => {
-      settled = true;
-    },
-    () => {
-      settled = true;
-    },
-  );
-  const approved: Approval[] = [];
-  while (!settled) {
-    const { approvals } = await api<{ approvals: Approval[] }>('/api/approvals');
-    for (const approval of approvals.filter((a) => a.state === 'pending')) {
-      await api(`/api/approvals/${approval.id}/approve`, { method: 'POST', body: '{}' });
-      approved.push(approval);
-    }
-    await Promise.race([done.catch(() => {}), new Promise((resolve) => setTimeout(resolve, 250))]);
-  }
-  return approved;
 }
 
 describe('the gateway tool mesh.delegate (parley dev)', () => {
@@ -109,7 +72,7 @@ describe('the gateway tool mesh.delegate (parley dev)', () => {
           resetTimeoutOnProgress: true,
         },
       );
-      const approved = await approveUntil(call);
+      const approved = await decideApprovals(api, 'approve', call);
       const result = await call;
       const text = result.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
       const delegated = result.structuredContent as unknown as Delegated;

@@ -1,23 +1,14 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parleyBin, type RunningParley, startParley, tempDir } from '../support/parley-process.ts';
+import { type Approval, adminApi, decideApprovals, resourceOf } from '../support/approvals.ts';
+import { type RunningParley, spawnParley, startParley, tempDir } from '../support/parley-process.ts';
 
 // The headline flow, end to end on a running `parley dev`: `parley ask` →
 // concierge → scheduler/facilities/comms over A2A → MCP gateway → demo tools,
 // with the two approvals decided through the approvals API as a person would.
 const DEMO =
   'Plan a team offsite for the platform team next week: find a day everyone is free, book a room for 8 people, and email the announcement';
-
-interface Approval {
-  id: string;
-  state: string;
-  action: string;
-  resource: { type: string; id: string };
-}
-
-const resourceOf = (approval: Approval) => `${approval.resource.type}::"${approval.resource.id}"`;
 
 interface AskSummary {
   ok: boolean;
@@ -41,57 +32,19 @@ afterAll(async () => {
   await mesh?.stop('SIGTERM');
 });
 
-async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
-  const response = await fetch(`${mesh.url}${path}`, {
-    ...init,
-    headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json', ...init.headers },
-  });
-  if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
-/** Runs `parley ask --json`, deciding each approval that appears with `decide`, until the ask exits. */
+/** Runs `parley ask --json`, deciding each approval that appears with `decision`, until the ask exits. */
 async function ask(
   request: string,
-  decide: 'approve' | 'deny',
+  decision: 'approve' | 'deny',
 ): Promise<{ code: number | null; summary: AskSummary; decided: Approval[] }> {
-  const child = spawn(
-    process.execPath,
-    [parleyBin, 'ask', request, '--url', mesh.url, '--data-dir', dataDir, '--json'],
-    {
-      env: { ...process.env, PARLEY_LOG_LEVEL: 'warn' },
-    },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  let done = false;
-  void exited.then(() => {
-    done = true;
-  });
-  const decided: Approval[] = [];
-  const seen = new Set<string>();
-  for (let i = 0; i < 600 && !done; i++) {
-    const { approvals } = await api<{ approvals: Approval[] }>('/api/approvals');
-    for (const approval of approvals.filter((a) => a.state === 'pending' && !seen.has(a.id))) {
-      seen.add(approval.id);
-      await api(`/api/approvals/${approval.id}/${decide}`, { method: 'POST', body: '{}' });
-      decided.push(approval);
-    }
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 250))]);
-  }
-  const code = await exited;
+  const run = spawnParley(['ask', request, '--url', mesh.url, '--data-dir', dataDir, '--json']);
+  const decided = await decideApprovals(adminApi(mesh.url, adminKey), decision, run.exited);
+  const code = await run.exited;
   let summary: AskSummary;
   try {
-    summary = JSON.parse(stdout) as AskSummary;
+    summary = JSON.parse(run.stdout()) as AskSummary;
   } catch {
-    throw new Error(`parley ask printed no JSON (exit ${code}):\n${stdout}\n${stderr}`);
+    throw new Error(`parley ask printed no JSON (exit ${code}):\n${run.stdout()}\n${run.stderr()}`);
   }
   return { code, summary, decided };
 }

@@ -21,6 +21,40 @@ export function tempDir(prefix = 'parley-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
+/** A `parley` process running in the background, its output collected. */
+export interface SpawnedParley {
+  readonly child: ChildProcessWithoutNullStreams;
+  /** Resolves with the exit code. */
+  readonly exited: Promise<number | null>;
+  /** Whether the process has exited. */
+  done(): boolean;
+  stdout(): string;
+  stderr(): string;
+}
+
+/** Starts `parley ARGS` without waiting for it (quiet logs unless `env` says otherwise). */
+export function spawnParley(args: readonly string[], env: Record<string, string> = {}): SpawnedParley {
+  const child = spawn(process.execPath, [parleyBin, ...args], {
+    env: { ...process.env, PARLEY_LOG_LEVEL: 'warn', ...env },
+  });
+  let stdout = '';
+  let stderr = '';
+  let exitedYet = false;
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      exitedYet = true;
+      resolve(code);
+    }),
+  );
+  return { child, exited, done: () => exitedYet, stdout: () => stdout, stderr: () => stderr };
+}
+
 /** A `parley dev|start` process, started with `--json` on a free port. */
 export interface RunningParley {
   url: string;
