@@ -1,4 +1,4 @@
-import type { Caller, GuardedAction } from '@parley/core';
+import type { Caller, GuardDecision, GuardedAction } from '@parley/core';
 import type {
   A2AHandler,
   CallContext,
@@ -67,15 +67,9 @@ export class ProxyHandler implements A2AHandler {
   }
 
   async sendMessage(request: SendMessageRequest, context: CallContext): Promise<SendMessageResponse> {
-    const { action, skill } = this.#messageAction(request);
-    const caller = await this.#callerWithin(context, action);
-    const started = Date.now();
-    const decision = await this.#o.guard.decide(caller, action);
-    if (decision.effect === 'approval-required') {
-      const task = await this.#o.approvals.hold(this.#o.target, request, context, skill, action, decision.approval);
-      await this.#o.guard.record({ caller, action, decision, outcome: 'pending', latencyMs: Date.now() - started });
-      return { task };
-    }
+    const decided = await this.#decideMessage(request, context);
+    if ('held' in decided) return { task: decided.held };
+    const { caller, action, decision, started } = decided;
     return this.#o.guard.runDecided(caller, action, decision, started, async () => {
       if (request.message.taskId) await this.#checkOwner(request.message.taskId, context);
       const target = this.#o.target;
@@ -90,17 +84,14 @@ export class ProxyHandler implements A2AHandler {
     request: SendMessageRequest,
     context: CallContext,
   ): Promise<AsyncIterable<StreamResponse>> {
-    const { action, skill } = this.#messageAction(request);
-    const caller = await this.#callerWithin(context, action);
-    const started = Date.now();
-    const decision = await this.#o.guard.decide(caller, action);
-    if (decision.effect === 'approval-required') {
-      const task = await this.#o.approvals.hold(this.#o.target, request, context, skill, action, decision.approval);
-      await this.#o.guard.record({ caller, action, decision, outcome: 'pending', latencyMs: Date.now() - started });
+    const decided = await this.#decideMessage(request, context);
+    if ('held' in decided) {
+      const task = decided.held;
       return (async function* () {
         yield { task };
       })();
     }
+    const { caller, action, decision, started } = decided;
     return this.#o.guard.runDecided(caller, action, decision, started, async () => {
       if (request.message.taskId) await this.#checkOwner(request.message.taskId, context);
       const target = this.#o.target;
@@ -108,6 +99,24 @@ export class ProxyHandler implements A2AHandler {
       const stream = await target.client.sendStreamingMessage(request, context);
       return this.#recordingOwner(stream, context.owner);
     });
+  }
+
+  /**
+   * SendMessage's decide and approve steps, shared by both bindings: a message
+   * needing approval is held (TASK_STATE_AUTH_REQUIRED) and recorded as pending.
+   */
+  async #decideMessage(
+    request: SendMessageRequest,
+    context: CallContext,
+  ): Promise<{ held: Task } | { caller: Caller; action: GuardedAction; decision: GuardDecision; started: number }> {
+    const { action, skill } = this.#messageAction(request);
+    const caller = await this.#callerWithin(context, action);
+    const started = Date.now();
+    const decision = await this.#o.guard.decide(caller, action);
+    if (decision.effect !== 'approval-required') return { caller, action, decision, started };
+    const held = await this.#o.approvals.hold(this.#o.target, request, context, skill, action, decision.approval);
+    await this.#o.guard.record({ caller, action, decision, outcome: 'pending', latencyMs: Date.now() - started });
+    return { held };
   }
 
   async getTask(request: GetTaskRequest, context: CallContext): Promise<Task> {
