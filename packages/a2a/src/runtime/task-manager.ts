@@ -75,12 +75,7 @@ export class TaskManager {
       if (own) task.history = [...(task.history ?? []), own];
       return task;
     });
-    if (stored) {
-      const { task } = stored;
-      this.#changed(agent, stored, {
-        statusUpdate: { taskId: task.id, contextId: task.contextId, status: task.status },
-      });
-    }
+    if (stored) this.#statusChanged(agent, stored);
     return stored;
   }
 
@@ -92,13 +87,13 @@ export class TaskManager {
       task.status = { state, timestamp: this.#timestamp() };
       return task;
     });
-    if (stored) {
-      const { task } = stored;
-      this.#changed(agent, stored, {
-        statusUpdate: { taskId: task.id, contextId: task.contextId, status: task.status },
-      });
-    }
+    if (stored) this.#statusChanged(agent, stored);
     return stored;
+  }
+
+  #statusChanged(agent: string, stored: StoredTask): void {
+    const { task } = stored;
+    this.#changed(agent, stored, { statusUpdate: { taskId: task.id, contextId: task.contextId, status: task.status } });
   }
 
   /** Adds an artifact, or with `append` extends the one with the same id. */
