@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { canonicalJson } from '@parley/core';
 import type { Database, Store } from '@parley/store';
+import type { ExpressionBuilder } from 'kysely';
 import type { Approval, ApprovalBinding, ApprovalState } from './approval.ts';
 
 type Row = Database['policy_approvals'];
@@ -63,18 +64,10 @@ export class ApprovalRecords {
 
   /** An unexpired, unused approval for exactly this call that is pending or approved, if any. */
   async findOpen(binding: ApprovalBinding, now: number): Promise<Approval | undefined> {
-    const columns = bindingColumns(binding);
     const row = await this.#store.db
       .selectFrom('policy_approvals')
       .selectAll()
-      .where('principal', '=', columns.principal)
-      .where('actor_chain', '=', columns.actor_chain)
-      .where('action', '=', columns.action)
-      .where('resource', '=', columns.resource)
-      .where('arguments_digest', '=', columns.arguments_digest)
-      .where((eb) =>
-        columns.on_behalf_of === null ? eb('on_behalf_of', 'is', null) : eb('on_behalf_of', '=', columns.on_behalf_of),
-      )
+      .where(sameBinding(binding))
       .where('state', 'in', ['pending', 'approved'])
       .where('consumed_at', 'is', null)
       .where('expires_at', '>', now)
@@ -102,7 +95,6 @@ export class ApprovalRecords {
    * unused and unexpired. One UPDATE, so of concurrent consumers exactly one wins.
    */
   async consume(id: string, binding: ApprovalBinding, now: number): Promise<boolean> {
-    const columns = bindingColumns(binding);
     const result = await this.#store.db
       .updateTable('policy_approvals')
       .set({ consumed_at: now })
@@ -110,14 +102,7 @@ export class ApprovalRecords {
       .where('state', '=', 'approved')
       .where('consumed_at', 'is', null)
       .where('expires_at', '>', now)
-      .where('principal', '=', columns.principal)
-      .where('actor_chain', '=', columns.actor_chain)
-      .where('action', '=', columns.action)
-      .where('resource', '=', columns.resource)
-      .where('arguments_digest', '=', columns.arguments_digest)
-      .where((eb) =>
-        columns.on_behalf_of === null ? eb('on_behalf_of', 'is', null) : eb('on_behalf_of', '=', columns.on_behalf_of),
-      )
+      .where(sameBinding(binding))
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }
@@ -170,4 +155,18 @@ function bindingColumns(binding: ApprovalBinding) {
     on_behalf_of: binding.onBehalfOf ? canonicalJson(ref(binding.onBehalfOf)) : null,
     arguments_digest: binding.argumentsDigest,
   };
+}
+
+/** Matches the rows bound to exactly this principal, actor chain, action, resource, user and arguments. */
+function sameBinding(binding: ApprovalBinding) {
+  const columns = bindingColumns(binding);
+  return (eb: ExpressionBuilder<Database, 'policy_approvals'>) =>
+    eb.and([
+      eb('principal', '=', columns.principal),
+      eb('actor_chain', '=', columns.actor_chain),
+      eb('action', '=', columns.action),
+      eb('resource', '=', columns.resource),
+      eb('arguments_digest', '=', columns.arguments_digest),
+      columns.on_behalf_of === null ? eb('on_behalf_of', 'is', null) : eb('on_behalf_of', '=', columns.on_behalf_of),
+    ]);
 }
