@@ -248,3 +248,52 @@ when { context.arguments.price.lessThan(decimal("9.99")) && context.arguments.ta
     expect(ask('p3', 's3.x')).toBe('allow');
   });
 });
+
+describe('remembered decisions', () => {
+  const rules = `
+@id("read") permit (principal, action == Action::"tools/call", resource in McpServer::"calendar");
+@id("rooms") permit (principal, action == Action::"tools/call", resource == Tool::"rooms.book_room")
+when { context.arguments has attendees && context.arguments.attendees <= 10 && context.scopes.contains("mcp") };
+@id("office-hours") permit (principal, action == Action::"tools/call", resource in McpServer::"mail")
+when { context.time < 1767607200 };
+@id("staff") permit (principal in Role::"staff", action == Action::"tools/call", resource in McpServer::"hr");
+`;
+  const fresh = () => engineFor([{ name: 'rules.cedar', text: rules }]);
+
+  it('answers a repeated request without evaluating it again', () => {
+    const engine = fresh();
+    const ask = () => engine.authorize(request(alice, 'tools/call', tool('calendar.list_events'))).code;
+    expect([ask(), ask(), ask()]).toEqual(['allow', 'allow', 'allow']);
+    expect(engine.evaluations).toBe(1);
+  });
+  it('evaluates again when the context attributes the policies read change', () => {
+    const engine = fresh();
+    const book = (attendees: number, scopes: string[]) =>
+      engine.authorize(request(alice, 'tools/call', tool('rooms.book_room'), { arguments: { attendees }, scopes }))
+        .code;
+    expect(book(4, ['mcp'])).toBe('allow');
+    expect(book(12, ['mcp'])).toBe('deny');
+    expect(book(4, ['a2a'])).toBe('deny');
+    expect(book(4, ['mcp'])).toBe('allow');
+    expect(engine.evaluations).toBe(3);
+  });
+  it('never reuses a decision of a policy that reads the clock', () => {
+    const engine = fresh();
+    const at = (time: number) => engine.authorize(request(alice, 'tools/call', tool('mail.send_email'), { time })).code;
+    expect(at(Date.UTC(2026, 0, 5, 9))).toBe('allow');
+    expect(at(Date.UTC(2026, 0, 5, 11))).toBe('deny');
+  });
+  it('evaluates again when the principal’s groups change, and forgets everything on a new policy set', () => {
+    const engine = fresh();
+    const ask = (parents: { type: string; id: string }[]) =>
+      engine.authorize(request({ ...alice, parents }, 'tools/call', tool('hr.salaries'))).code;
+    expect(ask([{ type: 'Role', id: 'staff' }])).toBe('allow');
+    expect(ask([])).toBe('deny');
+    const loaded = compilePolicies([
+      { name: 'rules.cedar', text: rules.replace('@id("staff") permit', '@id("staff") forbid') },
+    ]);
+    if (loaded.code !== 'ok') throw new Error('invalid');
+    engine.load(loaded.policies);
+    expect(ask([{ type: 'Role', id: 'staff' }])).toBe('deny');
+  });
+});

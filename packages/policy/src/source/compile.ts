@@ -1,5 +1,6 @@
 import { cedar, type DetailedError } from '../cedar/cedar.ts';
 import { parleySchemaText } from '../schema/parley-schema.ts';
+import { type ContextReads, contextReadsOf } from './context-reads.ts';
 import { lineAndColumn, type PolicyProblem } from './policy-problem.ts';
 import { type PolicyScope, scopeOf } from './policy-scope.ts';
 import { splitPolicies } from './split-policies.ts';
@@ -22,6 +23,8 @@ export interface CompiledPolicy {
   readonly offset: number;
   readonly text: string;
   readonly scope: PolicyScope;
+  /** The `context` attributes the policy can observe. */
+  readonly contextReads: ContextReads;
 }
 
 /** The outcome of compiling sources: data, so callers render or return it. */
@@ -64,6 +67,7 @@ export function compilePolicies(sources: readonly PolicySource[]): CompileResult
         offset: statement.offset + (statement.text.length - statement.text.trimStart().length),
         text: statement.text.trim(),
         scope: scopeOf(json.json),
+        contextReads: contextReadsOf(json.json),
       };
       const clash = byId.get(id);
       if (clash) {
