@@ -1,8 +1,13 @@
 // tools/call throughput and p50/p99 at 1, 10 and 100 concurrent clients through
 // the real mesh (startMesh, default parts: identity, policy, audit, pipeline,
-// mcp) in front of the everything server, against calling that server
-// directly and a plain node:http JSON-RPC echo server (the ceiling). Requests
-// are stateless 2026-07-28 tools/call POSTs; the load runs in a worker thread.
+// mcp) against calling the same upstream directly, and a plain node:http
+// JSON-RPC echo server (the ceiling of one hop). Two upstreams: a minimal
+// node:http MCP server (bench/support/lean-mcp.ts, so the gateway's own cost
+// shows) and the SDK-built everything server. Requests are stateless
+// 2026-07-28 tools/call POSTs. Three threads, as in production: the mesh on
+// the main thread, the upstreams (and the echo) on one worker, the load on
+// another.
+//   DURATION_MS=2000 CONCURRENCY=1,10 TARGETS=lean node bench/mcp.ts
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,12 +17,14 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 
 const DURATION_MS = Number(process.env.DURATION_MS ?? 3000);
 const WARMUP_MS = 1000;
-const CONCURRENCY = [1, 10, 100];
+const CONCURRENCY = (process.env.CONCURRENCY ?? '1,10,100').split(',').map(Number);
+const TARGETS = process.env.TARGETS?.split(',');
 const TARGET_RATIO = 0.4;
 const TARGET_ADDED_P50_MS = 1;
 
 interface Load {
   url: string;
+  tool: string;
   token?: string;
   concurrency: number;
   durationMs: number;
@@ -29,20 +36,21 @@ interface Result {
   errors: number;
 }
 
-const body = JSON.stringify({
-  jsonrpc: '2.0',
-  id: 1,
-  method: 'tools/call',
-  params: {
-    name: 'test_simple_text',
-    arguments: {},
-    _meta: {
-      'io.modelcontextprotocol/protocolVersion': '2026-07-28',
-      'io.modelcontextprotocol/clientInfo': { name: 'bench', version: '1' },
-      'io.modelcontextprotocol/clientCapabilities': {},
+const callBody = (tool: string) =>
+  JSON.stringify({
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'tools/call',
+    params: {
+      name: tool,
+      arguments: {},
+      _meta: {
+        'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+        'io.modelcontextprotocol/clientInfo': { name: 'bench', version: '1' },
+        'io.modelcontextprotocol/clientCapabilities': {},
+      },
     },
-  },
-});
+  });
 
 async function runLoad(load: Load): Promise<Result> {
   const headers: Record<string, string> = {
@@ -50,12 +58,14 @@ async function runLoad(load: Load): Promise<Result> {
     'content-type': 'application/json',
     'mcp-protocol-version': '2026-07-28',
     'mcp-method': 'tools/call',
-    'mcp-name': 'test_simple_text',
+    'mcp-name': load.tool,
     ...(load.token ? { authorization: `Bearer ${load.token}` } : {}),
   };
+  const body = callBody(load.tool);
   const call = async () => {
     const response = await fetch(load.url, { method: 'POST', headers, body });
     const text = await response.text();
+    if (process.env.DEBUG_BENCH && !text.includes('simple text response')) console.error(response.status, text);
     return response.ok && text.includes('simple text response');
   };
   const phase = async (ms: number, samples: number[] | undefined) => {
@@ -89,10 +99,33 @@ async function runLoad(load: Load): Promise<Result> {
 
 function inWorker(load: Load): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL(import.meta.url), { workerData: load });
+    const worker = new Worker(new URL(import.meta.url), { workerData: { role: 'load', load } });
     worker.once('message', resolve);
     worker.once('error', reject);
   });
+}
+
+interface Upstreams {
+  lean: string;
+  everything: string;
+  echo: string;
+}
+
+/** The upstreams and the echo, on their own thread; `close()` ends it. */
+async function startUpstreams(): Promise<Upstreams & { close(): Promise<void> }> {
+  const worker = new Worker(new URL(import.meta.url), { workerData: { role: 'upstreams' } });
+  const urls = await new Promise<Upstreams>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  return { ...urls, close: () => worker.terminate().then(() => undefined) };
+}
+
+async function serveUpstreams(): Promise<void> {
+  const { serveEverything } = await import('@parley/example-mcp-everything');
+  const { serveLean } = await import('./support/lean-mcp.ts');
+  const [everything, lean, echo] = await Promise.all([serveEverything(), serveLean(), startEcho()]);
+  parentPort?.postMessage({ lean: lean.url, everything: everything.url, echo: echo.url } satisfies Upstreams);
 }
 
 /** The ceiling: a node:http server that answers every POST with a canned JSON-RPC result. */
@@ -119,17 +152,15 @@ async function main(): Promise<void> {
   const { validateConfig } = await import('@parley/config');
   const { silentLogger } = await import('@parley/core');
   const { startMesh } = await import('@parley/server');
-  const { serveEverything } = await import('@parley/example-mcp-everything');
   type Identity = import('@parley/identity').IdentityService;
 
-  const everything = await serveEverything();
-  const echo = await startEcho();
+  const upstreams = await startUpstreams();
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-mcp-'));
   const policyFile = join(dataDir, 'bench.cedar');
   writeFileSync(
     policyFile,
     '@id("bench-alice") permit (principal == User::"alice", action, resource in McpServer::"everything");\n' +
-      '@id("bench-alice-discover") permit (principal == User::"alice", action, resource == McpServer::"everything");\n',
+      '@id("bench-alice-lean") permit (principal == User::"alice", action, resource in McpServer::"lean");\n',
   );
   const mesh = await startMesh({
     config: validateConfig({
@@ -138,7 +169,10 @@ async function main(): Promise<void> {
       log: { level: 'silent' },
       policy: { files: [policyFile] },
       mcp: {
-        servers: [{ name: 'everything', url: everything.url, prefix: '' }],
+        servers: [
+          { name: 'lean', url: upstreams.lean },
+          { name: 'everything', url: upstreams.everything },
+        ],
         rateLimit: { requests: 10_000_000, window: '1m' },
       },
     }),
@@ -152,11 +186,14 @@ async function main(): Promise<void> {
   const rows: Array<{ name: string; c: number; r: Result }> = [];
   try {
     for (const concurrency of CONCURRENCY) {
+      const tool = 'test_simple_text';
       const targets = [
-        { name: 'gateway (full mesh)', url: `${mesh.url}/mcp`, token: key },
-        { name: 'upstream direct', url: everything.url },
-        { name: 'node:http echo (ceiling)', url: echo.url },
-      ];
+        { name: 'gateway -> lean', url: `${mesh.url}/mcp`, tool: `lean.${tool}`, token: key },
+        { name: 'lean direct', url: upstreams.lean, tool },
+        { name: 'gateway -> everything (SDK)', url: `${mesh.url}/mcp`, tool: `everything.${tool}`, token: key },
+        { name: 'everything (SDK) direct', url: upstreams.everything, tool },
+        { name: 'node:http echo (ceiling)', url: upstreams.echo, tool },
+      ].filter((t) => !TARGETS || t.name.includes('ceiling') || TARGETS.some((x) => t.name.includes(x)));
       for (const target of targets) {
         const r = await inWorker({ ...target, concurrency, durationMs: DURATION_MS });
         rows.push({ name: target.name, c: concurrency, r });
@@ -164,8 +201,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await mesh.close();
-    await everything.close();
-    echo.close();
+    await upstreams.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
 
@@ -180,16 +216,29 @@ async function main(): Promise<void> {
     );
     if (r.errors > 0) ok = false;
   }
-  const at = (name: string, c: number) => rows.find((x) => x.c === c && x.name.startsWith(name))?.r;
-  const added = (at('gateway', 1)?.p50 ?? 0) - (at('upstream', 1)?.p50 ?? 0);
-  const best = Math.max(
-    ...CONCURRENCY.map((c) => (at('gateway', c)?.perSecond ?? 0) / (at('node:http', c)?.perSecond ?? 1)),
-  );
-  console.log(`\nadded p50 at 1 client (gateway - direct): ${f(added, 3)} ms (target <= ${TARGET_ADDED_P50_MS} ms)`);
-  console.log(`best gateway/ceiling throughput: ${f(best * 100, 0)}% (target >= ${TARGET_RATIO * 100}%)`);
-  if (added > TARGET_ADDED_P50_MS || best < TARGET_RATIO) console.log('TARGET MISSED');
+  const at = (name: string, c: number) => rows.find((x) => x.c === c && x.name === name)?.r;
+  const ceiling = (c: number) => at('node:http echo (ceiling)', c)?.perSecond ?? 1;
+  let missed = false;
+  for (const [upstream, direct] of [
+    ['gateway -> lean', 'lean direct'],
+    ['gateway -> everything (SDK)', 'everything (SDK) direct'],
+  ] as const) {
+    if (!at(upstream, CONCURRENCY[0] ?? 1)) continue;
+    const added = (at(upstream, 1)?.p50 ?? Number.NaN) - (at(direct, 1)?.p50 ?? Number.NaN);
+    const best = Math.max(...CONCURRENCY.map((c) => (at(upstream, c)?.perSecond ?? 0) / ceiling(c)));
+    const vsDirect = Math.max(
+      ...CONCURRENCY.map((c) => (at(upstream, c)?.perSecond ?? 0) / (at(direct, c)?.perSecond ?? 1)),
+    );
+    console.log(`\n${upstream}:`);
+    console.log(`  added p50 at 1 client (gateway - direct): ${f(added, 3)} ms (target <= ${TARGET_ADDED_P50_MS} ms)`);
+    console.log(`  best gateway/ceiling throughput: ${f(best * 100, 0)}% (target >= ${TARGET_RATIO * 100}%)`);
+    console.log(`  best gateway/direct throughput: ${f(vsDirect * 100, 0)}%`);
+    if (upstream === 'gateway -> lean' && (added > TARGET_ADDED_P50_MS || best < TARGET_RATIO)) missed = true;
+  }
+  if (missed) console.log('TARGET MISSED');
   if (!ok) process.exitCode = 1;
 }
 
 if (isMainThread) await main();
-else parentPort?.postMessage(await runLoad(workerData as Load));
+else if ((workerData as { role: string }).role === 'upstreams') await serveUpstreams();
+else parentPort?.postMessage(await runLoad((workerData as { load: Load }).load));
