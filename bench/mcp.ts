@@ -13,6 +13,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 
 const DURATION_MS = Number(process.env.DURATION_MS ?? 3000);
@@ -34,6 +35,10 @@ interface Result {
   p50: number;
   p99: number;
   errors: number;
+  /** Event-loop utilization of the mesh's thread while the load ran (1 = saturated). */
+  meshElu?: number;
+  /** CPU time of the whole process (every thread) per call, in µs. */
+  cpuPerCall?: number;
 }
 
 const callBody = (tool: string) =>
@@ -195,7 +200,12 @@ async function main(): Promise<void> {
         { name: 'node:http echo (ceiling)', url: upstreams.echo, tool },
       ].filter((t) => !TARGETS || t.name.includes('ceiling') || TARGETS.some((x) => t.name.includes(x)));
       for (const target of targets) {
+        const before = performance.eventLoopUtilization();
+        const cpu = process.cpuUsage();
         const r = await inWorker({ ...target, concurrency, durationMs: DURATION_MS });
+        r.meshElu = performance.eventLoopUtilization(before).utilization;
+        const used = process.cpuUsage(cpu);
+        r.cpuPerCall = (used.user + used.system) / (r.perSecond * ((DURATION_MS + WARMUP_MS) / 1000));
         rows.push({ name: target.name, c: concurrency, r });
       }
     }
@@ -206,13 +216,15 @@ async function main(): Promise<void> {
   }
 
   const f = (n: number, d = 2) => n.toFixed(d);
-  console.log('| target | clients | calls/s | p50 ms | p99 ms | errors | vs ceiling |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  console.log(
+    '| target | clients | calls/s | p50 ms | p99 ms | errors | vs ceiling | CPU µs/call | mesh thread busy |',
+  );
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   let ok = true;
   for (const { name, c, r } of rows) {
     const ceiling = rows.find((x) => x.c === c && x.name.includes('ceiling'))?.r.perSecond ?? 1;
     console.log(
-      `| ${name} | ${c} | ${f(r.perSecond, 0)} | ${f(r.p50)} | ${f(r.p99)} | ${r.errors} | ${f((r.perSecond / ceiling) * 100, 0)}% |`,
+      `| ${name} | ${c} | ${f(r.perSecond, 0)} | ${f(r.p50)} | ${f(r.p99)} | ${r.errors} | ${f((r.perSecond / ceiling) * 100, 0)}% | ${f(r.cpuPerCall ?? 0, 0)} | ${name.startsWith('gateway') ? `${f((r.meshElu ?? 0) * 100, 0)}%` : ''} |`,
     );
     if (r.errors > 0) ok = false;
   }

@@ -10,6 +10,7 @@ import { entryHash } from './hash.ts';
 import { normalizeEntry, type UnchainedEntry } from './normalize.ts';
 import { type AuditQuery, auditQuerySchema, type ParsedAuditQuery } from './query.ts';
 import { entryToRow, rowToEntry } from './row.ts';
+import { SqliteAppender } from './sqlite-appender.ts';
 import { type VerifyResult, verifyChain } from './verify.ts';
 
 export interface AuditLogOptions {
@@ -35,9 +36,13 @@ export class AuditLog {
   readonly #clock: Clock;
   readonly #writer: GroupCommit<UnchainedEntry, AuditReceipt>;
   readonly #onCommit: ((kinds: readonly string[]) => void) | undefined;
+  /** SQLite files are appended to from a worker thread; PostgreSQL (asynchronous already) and in-memory SQLite here. */
+  readonly #appender: SqliteAppender | undefined;
 
   constructor(options: AuditLogOptions) {
     this.#store = options.store;
+    const { dialect, location } = options.store;
+    this.#appender = dialect === 'sqlite' && location !== ':memory:' ? new SqliteAppender(location) : undefined;
     this.#clock = options.clock ?? systemClock;
     this.#onCommit = options.onCommit;
     this.#writer = new GroupCommit((batch) => this.#append(batch), { maxBatch: options.maxBatch ?? 500 });
@@ -119,8 +124,9 @@ export class AuditLog {
   }
 
   /** Refuses new records and waits for queued ones. */
-  close(): Promise<void> {
-    return this.#writer.close();
+  async close(): Promise<void> {
+    await this.#writer.close();
+    await this.#appender?.close();
   }
 
   async #head() {
@@ -140,6 +146,7 @@ export class AuditLog {
   }
 
   #appendChained(batch: readonly UnchainedEntry[]): Promise<AuditReceipt[]> {
+    if (this.#appender) return this.#appender.append(batch);
     return withChainHead(this.#store, async (db, head) => {
       let { seq, hash: prevHash } = head;
       const chained: AuditEntry[] = batch.map((entry) => {

@@ -1,0 +1,91 @@
+// The SQLite audit appender's thread: its own connection to the store's file,
+// so hashing, inserting and the synchronous fsync of each commit happen off
+// the server's event loop. See sqlite-appender.ts.
+import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { AuditReceipt } from './entry.ts';
+import { entryHash } from './hash.ts';
+import type { UnchainedEntry } from './normalize.ts';
+import { entryToRow } from './row.ts';
+
+export interface AppendRequest {
+  readonly id: number;
+  readonly batch: readonly UnchainedEntry[];
+}
+export type AppendReply =
+  | { readonly id: number; readonly receipts: readonly AuditReceipt[] }
+  | { readonly id: number; readonly error: string };
+
+const db = new DatabaseSync((workerData as { path: string }).path, { timeout: 5000 });
+// As the store's own connection: every acknowledged commit survives power loss.
+db.exec('PRAGMA journal_mode = WAL');
+db.exec('PRAGMA synchronous = FULL');
+db.exec('PRAGMA busy_timeout = 5000');
+
+/** The columns of `entryToRow`, in one fixed order for the prepared INSERT. */
+const COLUMNS = [
+  'seq',
+  'id',
+  'time',
+  'kind',
+  'principal',
+  'on_behalf_of',
+  'actor_chain',
+  'client_id',
+  'protocol',
+  'action',
+  'resource',
+  'decision',
+  'policies',
+  'approval_id',
+  'args_digest',
+  'outcome',
+  'error',
+  'latency_ms',
+  'trace_id',
+  'detail',
+  'prev_hash',
+  'hash',
+] as const;
+const insert = db.prepare(
+  `INSERT INTO audit_log (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`,
+);
+const readHead = db.prepare('SELECT seq, hash FROM audit_chain_head WHERE id = 1');
+const writeHead = db.prepare('UPDATE audit_chain_head SET seq = ?, hash = ? WHERE id = 1');
+
+/** One transaction holding the database's write lock, as `withChainHead` takes it on the main connection. */
+function append(batch: readonly UnchainedEntry[]): AuditReceipt[] {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const head = readHead.get() as { seq: number | bigint; hash: string } | undefined;
+    if (!head) throw new Error('audit chain head row is missing (migration 0300 not applied?)');
+    let seq = Number(head.seq);
+    let prevHash = head.hash;
+    const receipts: AuditReceipt[] = [];
+    for (const entry of batch) {
+      seq++;
+      const unhashed = { ...entry, seq, prevHash };
+      const hash = entryHash(unhashed);
+      const row: Record<string, unknown> = entryToRow({ ...unhashed, hash });
+      insert.run(...COLUMNS.map((column) => (row[column] ?? null) as SQLInputValue));
+      receipts.push({ seq, id: entry.id, hash });
+      prevHash = hash;
+    }
+    writeHead.run(seq, prevHash);
+    db.exec('COMMIT');
+    return receipts;
+  } catch (error) {
+    if (db.isTransaction) db.exec('ROLLBACK');
+    throw error;
+  }
+}
+
+parentPort?.on('message', ({ id, batch }: AppendRequest) => {
+  let reply: AppendReply;
+  try {
+    reply = { id, receipts: append(batch) };
+  } catch (error) {
+    reply = { id, error: error instanceof Error ? error.message : String(error) };
+  }
+  parentPort?.postMessage(reply);
+});
