@@ -1,5 +1,5 @@
 export { parseDuration } from './duration.ts';
-export { formatPath, renderIssues, toIssues } from './issues.ts';
+export { formatPath, toIssues } from './issues.ts';
 export { ENV_OVERRIDES, type LoadConfigOptions, loadConfig, validateConfig } from './load.ts';
 export { publicBaseUrl } from './public-url.ts';
 export {

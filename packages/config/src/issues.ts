@@ -31,8 +31,3 @@ export function toIssues(error: z.ZodError): Issue[] {
   }
   return issues;
 }
-
-/** One line per issue, as the CLI prints them. */
-export function renderIssues(issues: readonly Issue[]): string {
-  return issues.map((issue) => `  ${issue.path}: ${issue.message}`).join('\n');
-}

@@ -9,6 +9,7 @@ export {
   NotFoundError,
   OutboundError,
   ParleyError,
+  renderIssues,
   StoreError,
   ValidationError,
 } from './errors/parley-error.ts';

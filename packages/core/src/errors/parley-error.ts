@@ -54,6 +54,11 @@ export class ConflictError extends ParleyError {
   }
 }
 
+/** One line per issue, as the CLI prints them. */
+export function renderIssues(issues: readonly Issue[]): string {
+  return issues.map((issue) => `  ${issue.path}: ${issue.message}`).join('\n');
+}
+
 /** Configuration could not be loaded or is invalid. */
 export class ConfigError extends ParleyError {
   readonly issues: readonly Issue[];

@@ -1,5 +1,4 @@
-import { renderIssues } from '@parley/config';
-import { ConfigError, isParleyError } from '@parley/core';
+import { ConfigError, isParleyError, renderIssues } from '@parley/core';
 
 /** Exit codes: 1 runtime failure, 2 bad usage or invalid configuration. */
 export const EXIT_FAILURE = 1;

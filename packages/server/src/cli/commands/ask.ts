@@ -5,8 +5,7 @@ import { ParleyError } from '@parley/core';
 import { type Command, Option } from 'commander';
 import { EXIT_FAILURE, EXIT_USAGE, reportCliError } from '../cli-error.ts';
 import { ConciergeClient, type ConciergePort } from './ask-concierge-client.ts';
-import { type AskSummary, runAskSession } from './ask-session.ts';
-import { AskView } from './ask-view.ts';
+import type { AskSummary } from './ask-session.ts';
 import { conciergeResource } from './login.ts';
 import { type AccessTokenSource, resumeSignIn, signInInteractively } from './login-session.ts';
 
@@ -66,6 +65,8 @@ async function ask(request: string, flags: AskFlags, dependencies: AskDependenci
     throw new ParleyError('ERR_CLI_USAGE', 'say what you want done, e.g. parley ask "book a room"', { status: 400 });
   const url = (flags.url ?? 'http://127.0.0.1:7070').replace(/\/+$/, '');
   const concierge = await dependencies.connect({ ...flags, url });
+  // The orchestrator package (for the live view and progress) loads only when asking.
+  const [{ runAskSession }, { AskView }] = await Promise.all([import('./ask-session.ts'), import('./ask-view.ts')]);
   const view = flags.json ? undefined : new AskView(dependencies.stdout);
   const controller = new AbortController();
   const onSignal = () => controller.abort();

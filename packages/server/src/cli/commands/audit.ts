@@ -6,7 +6,6 @@ import { ApiClient, type ApiFlags, withApiOptions } from '../api-client.ts';
 import { EXIT_FAILURE } from '../cli-error.ts';
 import { printData } from '../output.ts';
 import { formatEntry, formatVerify } from './audit-format.ts';
-import { verifyOffline } from './audit-verify.ts';
 
 type Run = (action: () => Promise<number | undefined>, flags?: { json?: boolean }) => Promise<void>;
 
@@ -130,6 +129,7 @@ export function registerAuditCommands(program: Command, run: Run): void {
     .option('--json', 'print the result as JSON')
     .action((flags: { dataDir?: string; databaseUrl?: string; config?: string; json?: boolean }) =>
       run(async () => {
+        const { verifyOffline } = await import('./audit-verify.ts');
         const result: VerifyResult = await verifyOffline(flags);
         printData(result, flags, formatVerify);
         return result.ok ? 0 : EXIT_FAILURE;

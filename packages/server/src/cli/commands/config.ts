@@ -1,4 +1,3 @@
-import { loadConfig } from '@parley/config';
 import type { Command } from 'commander';
 import { printData } from '../output.ts';
 
@@ -15,6 +14,7 @@ export function registerConfigCommands(
     .option('--json', 'print the result as JSON')
     .action((file: string, flags: { json?: boolean }) =>
       run(async () => {
+        const { loadConfig } = await import('@parley/config');
         loadConfig({ file, env: process.env });
         printData({ ok: true, file }, flags, () => `${file}: valid`);
         return 0;

@@ -1,4 +1,3 @@
-import { parseDuration } from '@parley/config';
 import { ValidationError } from '@parley/core';
 import type { Command } from 'commander';
 import { ApiClient, type ApiFlags, withApiOptions } from '../api-client.ts';
@@ -32,6 +31,7 @@ export function registerKeysCommands(program: Command, run: Run): void {
       .option('--resource <url...>', 'resources the key is bound to (default: every resource)'),
   ).action((flags: ApiFlags & { principal: string; scopes: string; expires?: string; resource?: string[] }) =>
     run(async () => {
+      const { parseDuration } = await import('@parley/config');
       if (flags.expires !== undefined && parseDuration(flags.expires) === undefined) {
         throw new ValidationError(`--expires ${flags.expires} is not a duration such as 30s, 5m, 12h or 30d`);
       }

@@ -1,21 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { ValidationError } from '@parley/core';
-import {
-  builtinPolicies,
-  compilePolicies,
-  demoPolicies,
-  type Explanation,
-  explainDecision,
-  explainInputSchema,
-  PolicyEngine,
-  type PolicySource,
-  toDecisionRequest,
-} from '@parley/policy';
+import type { Explanation, PolicySource } from '@parley/policy';
 import type { Command } from 'commander';
 import { ApiClient, type ApiFlags, withApiOptions } from '../api-client.ts';
 import { EXIT_FAILURE, EXIT_USAGE } from '../cli-error.ts';
 import { printData } from '../output.ts';
-import { formatExplanation, formatProblems } from './policy-format.ts';
+
+/** Cedar (a WebAssembly module) and the formatters load only for the commands that decide. */
+const loadPolicy = async () => ({ ...(await import('@parley/policy')), ...(await import('./policy-format.ts')) });
 
 type Run = (action: () => Promise<number | undefined>, flags?: { json?: boolean }) => Promise<void>;
 
@@ -51,6 +43,7 @@ export function registerPolicyCommands(program: Command, run: Run): void {
     .option('--json', 'print the result as JSON')
     .action((files: string[], flags: { json?: boolean }) =>
       run(async () => {
+        const { builtinPolicies, compilePolicies, demoPolicies, formatProblems } = await loadPolicy();
         const sources = [...builtinPolicies(), ...(files.length > 0 ? await readSources(files) : demoPolicies())];
         const result = compilePolicies(sources);
         if (result.code === 'invalid') {
@@ -84,6 +77,17 @@ export function registerPolicyCommands(program: Command, run: Run): void {
   ).action((flags: TestFlags) =>
     run(async () => {
       const input = buildInput(flags);
+      const {
+        builtinPolicies,
+        compilePolicies,
+        demoPolicies,
+        explainDecision,
+        explainInputSchema,
+        formatExplanation,
+        formatProblems,
+        PolicyEngine,
+        toDecisionRequest,
+      } = await loadPolicy();
       let explanation: Explanation;
       if (flags.server) {
         explanation = await new ApiClient(flags).post<Explanation>('/api/policy/explain', input);

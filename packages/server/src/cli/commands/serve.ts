@@ -1,5 +1,10 @@
 import { type Command, Option } from 'commander';
-import { runServer, type ServerFlags } from '../run-server.ts';
+import type { ServerFlags } from '../run-server.ts';
+
+// The mesh is loaded only when a server starts: `parley --help` and the client
+// commands stay quick.
+const runServer = async (...args: Parameters<typeof import('../run-server.ts').runServer>) =>
+  (await import('../run-server.ts')).runServer(...args);
 
 function serverOptions(command: Command): Command {
   return command

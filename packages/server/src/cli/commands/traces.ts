@@ -2,7 +2,6 @@ import type { StoredSpan, TraceSummary } from '@parley/audit';
 import type { Command } from 'commander';
 import { ApiClient, type ApiFlags, withApiOptions } from '../api-client.ts';
 import { printData } from '../output.ts';
-import { formatTraceList, formatTraceTree } from './traces-format.ts';
 
 type Run = (action: () => Promise<number | undefined>, flags?: { json?: boolean }) => Promise<void>;
 
@@ -16,6 +15,7 @@ export function registerTracesCommands(program: Command, run: Run): void {
     run(async () => {
       const limit = encodeURIComponent(flags.limit);
       const data = await new ApiClient(flags).get<{ traces: TraceSummary[] }>(`/api/traces?limit=${limit}`);
+      const { formatTraceList } = await import('./traces-format.ts');
       printData(data.traces, flags, formatTraceList);
       return 0;
     }, flags),
@@ -28,6 +28,7 @@ export function registerTracesCommands(program: Command, run: Run): void {
       const data = await new ApiClient(flags).get<{ traceId: string; spans: StoredSpan[] }>(
         `/api/traces/${encodeURIComponent(traceId)}`,
       );
+      const { formatTraceTree } = await import('./traces-format.ts');
       printData(
         data,
         flags,
