@@ -122,6 +122,22 @@ describe('authorization code + PKCE through the login and consent pages', () => 
     expect(refreshed.refresh_token).toBeTruthy();
     expect(refreshed.refresh_token).not.toBe(first.refresh_token);
     expect(claimsOf(refreshed.access_token).aud).toBe(`${env.url}/mcp`);
+    const resource = `${env.url}/mcp`;
+    const exchanged = await env.identity.exchangeToken({
+      subjectToken: refreshed.access_token,
+      subjectTokenType: 'urn:ietf:params:oauth:token-type:access_token',
+      actorClientId: client.client_id,
+      resource,
+    });
+    const use = (token: string) =>
+      env.identity
+        .authenticate({ method: 'POST', url: '/mcp', headers: { authorization: `Bearer ${token}` } }, { url: resource })
+        .then(
+          () => 'accepted',
+          (error: { code?: string }) => error.code,
+        );
+    const grantTokens = [first.access_token, refreshed.access_token, exchanged.accessToken];
+    expect(await Promise.all(grantTokens.map(use))).toEqual(['accepted', 'accepted', 'accepted']);
     // Reuse of the first (rotated) refresh token is detected ...
     const reuse = await oauth.refreshTokenGrantRequest(as, client, oauth.None(), first.refresh_token ?? '', insecure);
     await expect(oauth.processRefreshTokenResponse(as, client, reuse)).rejects.toMatchObject({
@@ -138,6 +154,41 @@ describe('authorization code + PKCE through the login and consent pages', () => 
     await expect(oauth.processRefreshTokenResponse(as, client, after)).rejects.toMatchObject({
       error: 'invalid_grant',
     });
+    // ... and every access token issued under the grant, exchanged ones included (RFC 7009 §2.1).
+    expect(await Promise.all(grantTokens.map(use))).toEqual(Array(3).fill('ERR_AUTH_TOKEN_REVOKED'));
+  });
+
+  it('ends the access tokens of a grant whose refresh token is revoked, and no others', async () => {
+    const resource = `${env.url}/mcp`;
+    const accepted = (token: string) =>
+      env.identity
+        .authenticate({ method: 'POST', url: '/mcp', headers: { authorization: `Bearer ${token}` } }, { url: resource })
+        .then(
+          () => true,
+          () => false,
+        );
+    const signIn = async () => {
+      const { verifier, callback } = await signInAndConsent(new Browser(env.url));
+      return redeem(verifier, callback);
+    };
+    const mine = await signIn();
+    const other = await signIn();
+    expect([await accepted(mine.access_token), await accepted(other.access_token)]).toEqual([true, true]);
+    // Another client cannot revoke it: the same 200 as for an unknown token, and nothing changes.
+    const stranger = await oauth.processDynamicClientRegistrationResponse(
+      await oauth.dynamicClientRegistrationRequest(
+        as,
+        { client_name: 'Stranger', redirect_uris: [REDIRECT_URI], token_endpoint_auth_method: 'none' },
+        insecure,
+      ),
+    );
+    await oauth.processRevocationResponse(
+      await oauth.revocationRequest(as, stranger, oauth.None(), mine.refresh_token ?? '', insecure),
+    );
+    expect(await accepted(mine.access_token)).toBe(true);
+    const response = await oauth.revocationRequest(as, client, oauth.None(), mine.refresh_token ?? '', insecure);
+    await oauth.processRevocationResponse(response);
+    expect([await accepted(mine.access_token), await accepted(other.access_token)]).toEqual([false, true]);
   });
 
   it('shows the login form again on a wrong password', async () => {

@@ -166,6 +166,13 @@ export class IdentityService {
       tokenEndpoint: `${this.issuer}${OAUTH_ROUTES.token}`,
     });
     registerJwtRevocation(provider, (token, clientId) => this.#revokeAccessTokenOf(token, clientId));
+    provider.on('grant.revoked', (_ctx, grantId: string) => {
+      // Every access token of the grant was issued at most one lifetime ago.
+      const until = clock.now() + settings.accessTokenTtl + 60_000;
+      void this.directory
+        .revokeGrant(grantId, until)
+        .catch((error: unknown) => logger.error({ err: error }, 'recording a revoked grant failed'));
+    });
     provider.on('server_error', (_ctx, error) => logger.error({ err: error }, 'authorization server error'));
     provider.on('grant.error', (_ctx, error) => logger.debug({ err: error }, 'token request refused'));
     this.#provider = provider;

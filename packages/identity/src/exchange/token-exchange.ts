@@ -4,7 +4,7 @@ import type { SigningKeyRing } from '../keys/signing-keys.ts';
 import type { PrincipalDirectory } from '../principals/directory.ts';
 import type { ResourceRegistry } from '../resources/resource-registry.ts';
 import { apiKeyId } from '../secrets/api-key-secret.ts';
-import { actClaim } from '../tokens/claims.ts';
+import { actClaim, GRANT_CLAIM } from '../tokens/claims.ts';
 import { newJti, signRs256 } from '../tokens/compact-jwt.ts';
 import type { AccessTokenVerifier } from '../verify/access-token-verifier.ts';
 import type { RequestVerifier } from '../verify/request-verifier.ts';
@@ -62,6 +62,8 @@ export interface TokenExchangeOptions {
 
 interface Subject {
   readonly caller: Caller;
+  /** The grant of the subject token, passed on so the exchanged token dies with it. */
+  readonly grantId?: string | undefined;
   readonly subject: string;
   readonly audiences: readonly string[];
   readonly boundResources: readonly string[];
@@ -114,6 +116,7 @@ export class TokenExchange {
         subject: verified.externalUsername ?? verified.subject,
         audiences: verified.audience,
         boundResources: [],
+        grantId: verified.grantId,
       };
     } catch (error) {
       if (error instanceof TokenRejectedError) {
@@ -220,6 +223,7 @@ export class TokenExchange {
       client_id: request.actorClientId,
       ...(act ? { act } : {}),
       ...(request.jkt ? { cnf: { jkt: request.jkt } } : {}),
+      ...(subject.grantId ? { [GRANT_CLAIM]: subject.grantId } : {}),
     };
     const accessToken = signRs256(claims, keys.current);
     const event = {

@@ -105,6 +105,10 @@ export class PrincipalDirectory {
     return this.#revokedJtis.has(jti);
   }
 
+  isGrantRevoked(grantId: string): boolean {
+    return this.#revokedJtis.has(grantKey(grantId));
+  }
+
   /** Adds a principal; refuses a name already in use by a user or agent. */
   async createPrincipal(input: {
     name: string;
@@ -233,6 +237,17 @@ export class PrincipalDirectory {
     await this.#changed({ what: 'token', jti, expiresAt });
   }
 
+  /**
+   * Revokes every access token issued under a grant until the last of them
+   * would have expired anyway. Applies here before the store write, so the
+   * tokens are refused from the moment the grant is known to be compromised.
+   */
+  async revokeGrant(grantId: string, expiresAt: number): Promise<void> {
+    const key = grantKey(grantId);
+    this.#revokedJtis.set(key, expiresAt);
+    await this.revokeToken(key, expiresAt);
+  }
+
   /** Tells every replica (this one included) that the signing keys changed. */
   async signingKeysChanged(): Promise<void> {
     await this.#bus.publish(IDENTITY_CHANGED_TOPIC, { what: 'signing-keys' } satisfies Change);
@@ -336,4 +351,9 @@ function toApiKey(row: {
     revokedAt: num(row.revoked_at),
     lastUsedAt: num(row.last_used_at),
   };
+}
+
+/** Revoked grants share the revocation list with token ids; the prefix keeps them apart (jtis have no `:`). */
+function grantKey(grantId: string): string {
+  return `grant:${grantId}`;
 }

@@ -5,6 +5,7 @@ import type { SigningKeyRing } from '../keys/signing-keys.ts';
 import type { PrincipalDirectory } from '../principals/directory.ts';
 import type { ResourceRegistry } from '../resources/resource-registry.ts';
 import { StoreAdapter } from '../store/oidc-adapter.ts';
+import { GRANT_CLAIM } from '../tokens/claims.ts';
 import { addPollInterval, deviceFlowFeature } from './device-flow.ts';
 import { renderErrorPage } from './pages.ts';
 import { OAUTH_ROUTES } from './routes.ts';
@@ -78,7 +79,12 @@ export function createProvider(options: ProviderOptions): Provider {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
       introspection: { enabled: true },
-      revocation: { enabled: true },
+      revocation: {
+        enabled: true,
+        // Only the client a token was issued to may revoke it; for any other the answer is the same 200
+        // as for an unknown token (RFC 7009 §2.2), as for Parley's JWT access tokens.
+        allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
+      },
       registration: { enabled: true },
       rpInitiatedLogout: { enabled: false },
       dPoP: { enabled: true },
@@ -111,7 +117,9 @@ export function createProvider(options: ProviderOptions): Provider {
       Session: 14 * 24 * 3600,
       Grant: seconds(options.refreshTokenTtlMs),
     },
-    extraTokenClaims: async () => undefined,
+    // A user's JWT access tokens name their grant, so revoking the grant ends them (see GRANT_CLAIM).
+    extraTokenClaims: async (_ctx, token) =>
+      token.kind === 'AccessToken' && typeof token.grantId === 'string' ? { [GRANT_CLAIM]: token.grantId } : undefined,
     fetch: options.fetch as Configuration['fetch'],
     renderError: async (ctx, out) => {
       ctx.type = 'html';

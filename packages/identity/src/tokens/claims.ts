@@ -19,7 +19,17 @@ export interface VerifiedToken {
   readonly jkt: string | undefined;
   /** Set for tokens of a trusted external issuer: the mapped Parley user name. */
   readonly externalUsername?: string;
+  /** Parley's own tokens issued under a user's grant (and tokens exchanged from them): that grant. */
+  readonly grantId?: string;
 }
+
+/**
+ * The private claim naming the authorization grant an access token was issued
+ * under, so revoking the grant (refresh-token reuse, RFC 7009 revocation of a
+ * refresh token) also ends its JWT access tokens.
+ * @see https://www.rfc-editor.org/rfc/rfc7009#section-2.1
+ */
+export const GRANT_CLAIM = 'parley_grant';
 
 /** The actor chain of an `act` claim, immediate actor first. */
 export function actorChain(act: ActClaim | undefined): string[] {

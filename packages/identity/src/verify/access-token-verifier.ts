@@ -2,7 +2,7 @@ import type { Clock } from '@parley/core';
 import { TokenRejectedError } from '../errors.ts';
 import type { TrustedIssuers } from '../external/trusted-issuers.ts';
 import type { SigningKeyRing } from '../keys/signing-keys.ts';
-import { parseAct, splitScope, type VerifiedToken } from '../tokens/claims.ts';
+import { GRANT_CLAIM, parseAct, splitScope, type VerifiedToken } from '../tokens/claims.ts';
 import { decodePayload, splitCompactJwt, verifyRs256 } from '../tokens/compact-jwt.ts';
 
 export interface AccessTokenVerifierOptions {
@@ -46,7 +46,9 @@ export class AccessTokenVerifier {
     if (!verifyRs256(jwt, key)) {
       throw new TokenRejectedError('ERR_AUTH_BAD_SIGNATURE', 'the access token signature is invalid');
     }
-    return checkClaims(payload, clock, audience);
+    const verified = checkClaims(payload, clock, audience);
+    const grantId = payload[GRANT_CLAIM];
+    return typeof grantId === 'string' ? { ...verified, grantId } : verified;
   }
 }
 

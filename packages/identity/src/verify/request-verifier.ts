@@ -161,6 +161,9 @@ export class RequestVerifier {
     if (directory.isTokenRevoked(verified.jti)) {
       throw new TokenRejectedError('ERR_AUTH_TOKEN_REVOKED', 'the access token was revoked');
     }
+    if (verified.grantId !== undefined && directory.isGrantRevoked(verified.grantId)) {
+      throw new TokenRejectedError('ERR_AUTH_TOKEN_REVOKED', 'the grant the access token was issued under was revoked');
+    }
     const chain = actorChain(verified.act);
     const subjectName = verified.externalUsername ?? verified.subject;
     const subject = directory.principal(subjectName) ?? directory.principalByClientId(subjectName);
