@@ -235,4 +235,43 @@ describe('the console in a real browser, against parley dev', () => {
     await page.getByRole('cell', { name: 'Agent::facilities' }).first().waitFor();
     await screenshot(page, '12-audit');
   }, 180_000);
+
+  it('renews an expired access token without a new sign-in, and Sign out ends the session’s tokens', async () => {
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await page.goto(`${parley.url}/console`);
+    await signIn(page, 'alice', alicePassword);
+    const session = () =>
+      page.evaluate(
+        () =>
+          JSON.parse(sessionStorage.getItem('parley.console.session') ?? 'null') as {
+            accessToken: string;
+            expiresAt: number;
+            refreshToken?: string;
+          } | null,
+      );
+    const first = await session();
+    expect(first?.refreshToken).toBeTruthy();
+    // The access token runs out (as it does after identity.accessTokenTtl) ...
+    await page.evaluate(() => {
+      const stored = JSON.parse(sessionStorage.getItem('parley.console.session') ?? '{}') as object;
+      sessionStorage.setItem('parley.console.session', JSON.stringify({ ...stored, expiresAt: 0 }));
+    });
+    // ... and the next page loads with a renewed one, no sign-in page on the way.
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Approvals' }).click();
+    await page.getByRole('heading', { name: 'Approvals', level: 1 }).waitFor();
+    expect(await page.getByRole('button', { name: 'Sign in with Parley' }).count()).toBe(0);
+    const renewed = await session();
+    expect(renewed?.accessToken).toBeTruthy();
+    expect(renewed?.accessToken).not.toBe(first?.accessToken);
+    expect(renewed?.refreshToken).not.toBe(first?.refreshToken);
+    const me = (token: string) =>
+      fetch(`${parley.url}/api/console/me`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
+    expect(await me(renewed?.accessToken ?? '')).toBe(200);
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in with Parley' }).waitFor();
+    expect(await session()).toBeNull();
+    // Revoking the refresh token ended the grant: its access tokens are refused at once.
+    expect(await me(renewed?.accessToken ?? '')).toBe(401);
+  }, 120_000);
 });

@@ -1,4 +1,4 @@
-import { currentSession } from '../auth/session.ts';
+import { liveSession } from '../auth/session.ts';
 import { ApiError, networkError, toApiError } from './api-error.ts';
 import { type ServerSentEvent, SseParser } from './sse-parser.ts';
 
@@ -20,7 +20,7 @@ export interface ApiRequest {
 
 /** Calls the Parley API with the session's bearer token; failures are ApiErrors. */
 export async function api<T>(path: string, request: ApiRequest = {}): Promise<T> {
-  const session = currentSession();
+  const session = await liveSession();
   if (!session) {
     for (const listener of unauthenticatedListeners) listener();
     throw new ApiError('unauthenticated', 401, 'ERR_CONSOLE_SIGNED_OUT', 'you are signed out');
@@ -70,7 +70,7 @@ export async function streamEvents(
   onEvent: (event: ServerSentEvent) => void,
   signal: AbortSignal,
 ): Promise<void> {
-  const session = currentSession();
+  const session = await liveSession();
   if (!session) {
     for (const listener of unauthenticatedListeners) listener();
     throw new ApiError('unauthenticated', 401, 'ERR_CONSOLE_SIGNED_OUT', 'you are signed out');

@@ -51,8 +51,7 @@ export function Layout(props: { active: SectionId | undefined; onSignOut: () => 
               type="button"
               className="button button-ghost"
               onClick={() => {
-                signOut();
-                props.onSignOut();
+                void signOut().finally(props.onSignOut);
               }}
             >
               Sign out

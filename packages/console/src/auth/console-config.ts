@@ -12,6 +12,7 @@ export interface AuthorizationServer {
   readonly issuer: string;
   readonly authorization_endpoint: string;
   readonly token_endpoint: string;
+  readonly revocation_endpoint?: string;
 }
 
 let loaded: Promise<{ config: ConsoleConfig; server: AuthorizationServer }> | undefined;

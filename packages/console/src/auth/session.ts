@@ -1,11 +1,13 @@
 import { loadAuthConfig } from './console-config.ts';
 import { codeChallengeS256, randomUnreserved } from './pkce.ts';
 
-/** A signed-in session: an access token for the admin API. */
+/** A signed-in session: an access token for the admin API, and the refresh token that renews it. */
 export interface Session {
   readonly accessToken: string;
   /** Epoch ms. */
   readonly expiresAt: number;
+  /** Rotated on every use (the authorization server revokes the grant if an old one is replayed). */
+  readonly refreshToken?: string;
 }
 
 const SESSION_KEY = 'parley.console.session';
@@ -13,13 +15,12 @@ const PENDING_PREFIX = 'parley.console.signin.';
 /** Treat a token this close to expiry as expired, so a request does not race it. */
 const EXPIRY_SKEW_MS = 15_000;
 
-/** The current session, if there is one that has not expired. */
-export function currentSession(now = Date.now()): Session | undefined {
+function storedSession(): Session | undefined {
   const raw = sessionStorage.getItem(SESSION_KEY);
   if (!raw) return undefined;
   try {
     const session = JSON.parse(raw) as Session;
-    if (typeof session.accessToken === 'string' && session.expiresAt - EXPIRY_SKEW_MS > now) return session;
+    if (typeof session.accessToken === 'string' && typeof session.expiresAt === 'number') return session;
   } catch {
     // A corrupt entry is the same as none.
   }
@@ -27,9 +28,98 @@ export function currentSession(now = Date.now()): Session | undefined {
   return undefined;
 }
 
-/** Forgets the session (the authorization server's own sign-in cookie is left alone). */
-export function signOut(): void {
+/** The current session, if its access token has not expired. */
+export function currentSession(now = Date.now()): Session | undefined {
+  const session = storedSession();
+  return session && session.expiresAt - EXPIRY_SKEW_MS > now ? session : undefined;
+}
+
+/** Whether someone is signed in here: a live access token, or a refresh token to get one. */
+export function isSignedIn(now = Date.now()): boolean {
+  return currentSession(now) !== undefined || storedSession()?.refreshToken !== undefined;
+}
+
+let refreshing: Promise<Session | undefined> | undefined;
+
+/**
+ * A session with a live access token: the current one, or one renewed with
+ * the refresh token. Concurrent callers share one refresh, because the
+ * refresh token rotates and presenting the old one twice revokes the grant.
+ * Undefined (and the session forgotten) when it cannot be renewed.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-6
+ */
+export function liveSession(): Promise<Session | undefined> {
+  const current = currentSession();
+  if (current) return Promise.resolve(current);
+  const refreshToken = storedSession()?.refreshToken;
+  if (refreshToken === undefined) return Promise.resolve(undefined);
+  refreshing ??= renew(refreshToken).finally(() => {
+    refreshing = undefined;
+  });
+  return refreshing;
+}
+
+async function renew(refreshToken: string): Promise<Session | undefined> {
+  try {
+    const { config, server } = await loadAuthConfig();
+    const response = await fetch(server.token_endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: refreshToken,
+        client_id: config.clientId,
+        resource: config.resource,
+      }),
+    });
+    if (response.ok) return keep((await response.json()) as TokenResponse, refreshToken);
+  } catch {
+    // Unreachable or not JSON: the same as refused.
+  }
   sessionStorage.removeItem(SESSION_KEY);
+  return undefined;
+}
+
+interface TokenResponse {
+  access_token?: string;
+  expires_in?: number;
+  refresh_token?: string;
+  error_description?: string;
+}
+
+function keep(body: TokenResponse, previousRefreshToken?: string): Session | undefined {
+  if (!body.access_token) return undefined;
+  const refreshToken = body.refresh_token ?? previousRefreshToken;
+  const session: Session = {
+    accessToken: body.access_token,
+    expiresAt: Date.now() + (body.expires_in ?? 300) * 1000,
+    ...(refreshToken === undefined ? {} : { refreshToken }),
+  };
+  sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
+  return session;
+}
+
+/**
+ * Signs out: revokes the refresh token, which ends the grant and every access
+ * token issued under it (RFC 7009), then forgets the session. The
+ * authorization server's own sign-in cookie is left alone.
+ * @see https://www.rfc-editor.org/rfc/rfc7009#section-2.1
+ */
+export async function signOut(): Promise<void> {
+  const refreshToken = storedSession()?.refreshToken;
+  sessionStorage.removeItem(SESSION_KEY);
+  if (refreshToken === undefined) return;
+  try {
+    const { config, server } = await loadAuthConfig();
+    if (!server.revocation_endpoint) return;
+    await fetch(server.revocation_endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: refreshToken, token_type_hint: 'refresh_token', client_id: config.clientId }),
+    });
+  } catch {
+    // Signed out here regardless; the tokens expire on their own.
+  }
 }
 
 /**
@@ -92,15 +182,10 @@ export async function completeSignIn(callback: URL): Promise<string> {
       resource: config.resource,
     }),
   });
-  const body = (await response.json()) as { access_token?: string; expires_in?: number; error_description?: string };
-  if (!response.ok || !body.access_token) {
+  const body = (await response.json()) as TokenResponse;
+  if (!response.ok || !keep(body)) {
     throw new SignInError(body.error_description ?? `the token endpoint answered ${response.status}`);
   }
-  const session: Session = {
-    accessToken: body.access_token,
-    expiresAt: Date.now() + (body.expires_in ?? 300) * 1000,
-  };
-  sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
   return safeReturnTo(pending.returnTo);
 }
 

@@ -49,7 +49,8 @@ async function registerConsoleClient(context: MeshContext, config: ConsoleConfig
   await identity.registerFirstPartyClient({
     clientId: CONSOLE_CLIENT_ID,
     clientName: 'Parley console',
-    grantTypes: ['authorization_code'],
+    // Refresh tokens (rotated, reuse revokes the grant) keep a console open past one access token's life.
+    grantTypes: ['authorization_code', 'refresh_token'],
     redirectUris: [config.redirectUri],
     tokenEndpointAuthMethod: 'none',
   });
