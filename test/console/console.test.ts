@@ -236,7 +236,7 @@ describe('the console in a real browser, against parley dev', () => {
     await screenshot(page, '12-audit');
   }, 180_000);
 
-  it('renews an expired access token without a new sign-in, and Sign out ends the session’s tokens', async () => {
+  it('renews an expired access token without a new sign-in; Sign out ends the tokens and the sign-in session', async () => {
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     await page.goto(`${parley.url}/console`);
     await signIn(page, 'alice', alicePassword);
@@ -269,9 +269,17 @@ describe('the console in a real browser, against parley dev', () => {
     expect(await me(renewed?.accessToken ?? '')).toBe(200);
 
     await page.getByRole('button', { name: 'Sign out' }).click();
+    // The authorization server asks before it ends its own sign-in session ...
+    await page.getByRole('heading', { name: 'Sign out of Parley?' }).waitFor();
+    await screenshot(page, '13-sign-out');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    // ... then sends the browser back to the console, signed out.
     await page.getByRole('button', { name: 'Sign in with Parley' }).waitFor();
     expect(await session()).toBeNull();
     // Revoking the refresh token ended the grant: its access tokens are refused at once.
     expect(await me(renewed?.accessToken ?? '')).toBe(401);
+    // Signing in again asks for the password: the authorization server's session is over too.
+    await page.getByRole('button', { name: 'Sign in with Parley' }).click();
+    await page.getByLabel('Password').waitFor();
   }, 120_000);
 });

@@ -3,6 +3,8 @@ export interface ConsoleConfig {
   readonly issuer: string;
   readonly clientId: string;
   readonly redirectUri: string;
+  /** Where the authorization server's sign-out returns to. */
+  readonly postLogoutRedirectUri: string;
   /** The RFC 8707 resource the access token is for: the admin API. */
   readonly resource: string;
 }
@@ -13,6 +15,7 @@ export interface AuthorizationServer {
   readonly authorization_endpoint: string;
   readonly token_endpoint: string;
   readonly revocation_endpoint?: string;
+  readonly end_session_endpoint?: string;
 }
 
 let loaded: Promise<{ config: ConsoleConfig; server: AuthorizationServer }> | undefined;

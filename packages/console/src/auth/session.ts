@@ -101,25 +101,36 @@ function keep(body: TokenResponse, previousRefreshToken?: string): Session | und
 
 /**
  * Signs out: revokes the refresh token, which ends the grant and every access
- * token issued under it (RFC 7009), then forgets the session. The
- * authorization server's own sign-in cookie is left alone.
+ * token issued under it (RFC 7009), forgets the session, then leaves for the
+ * authorization server's end-session endpoint, which ends its own sign-in
+ * session once the user confirms and comes back to the console.
  * @see https://www.rfc-editor.org/rfc/rfc7009#section-2.1
+ * @see https://openid.net/specs/openid-connect-rpinitiated-1_0.html
  */
 export async function signOut(): Promise<void> {
   const refreshToken = storedSession()?.refreshToken;
   sessionStorage.removeItem(SESSION_KEY);
-  if (refreshToken === undefined) return;
+  let auth: Awaited<ReturnType<typeof loadAuthConfig>>;
   try {
-    const { config, server } = await loadAuthConfig();
-    if (!server.revocation_endpoint) return;
+    auth = await loadAuthConfig();
+  } catch {
+    return; // Signed out here regardless; the tokens expire on their own.
+  }
+  const { config, server } = auth;
+  if (refreshToken !== undefined && server.revocation_endpoint) {
     await fetch(server.revocation_endpoint, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ token: refreshToken, token_type_hint: 'refresh_token', client_id: config.clientId }),
-    });
-  } catch {
-    // Signed out here regardless; the tokens expire on their own.
+    }).catch(() => undefined);
   }
+  if (!server.end_session_endpoint) return;
+  const url = new URL(server.end_session_endpoint);
+  url.search = new URLSearchParams({
+    client_id: config.clientId,
+    post_logout_redirect_uri: config.postLogoutRedirectUri,
+  }).toString();
+  window.location.assign(url.href);
 }
 
 /**

@@ -7,7 +7,7 @@ import type { ResourceRegistry } from '../resources/resource-registry.ts';
 import { StoreAdapter } from '../store/oidc-adapter.ts';
 import { GRANT_CLAIM } from '../tokens/claims.ts';
 import { addPollInterval, deviceFlowFeature } from './device-flow.ts';
-import { renderErrorPage } from './pages.ts';
+import { renderErrorPage, renderLoggedOutPage, renderLogoutPage } from './pages.ts';
 import { OAUTH_ROUTES } from './routes.ts';
 
 export interface ProviderOptions {
@@ -86,7 +86,18 @@ export function createProvider(options: ProviderOptions): Provider {
         allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
       },
       registration: { enabled: true },
-      rpInitiatedLogout: { enabled: false },
+      // Ends the authorization server's sign-in session (the console's Sign out), after the user confirms.
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: async (ctx, form) => {
+          ctx.type = 'html';
+          ctx.body = renderLogoutPage(form, ctx.oidc.client?.clientName ?? ctx.oidc.client?.clientId);
+        },
+        postLogoutSuccessSource: async (ctx) => {
+          ctx.type = 'html';
+          ctx.body = renderLoggedOutPage();
+        },
+      },
       dPoP: { enabled: true },
       clientIdMetadataDocument: { enabled: true, ack: 'draft-02' },
       deviceFlow: deviceFlowFeature(),

@@ -4,6 +4,8 @@ export interface FirstPartyClient {
   readonly clientName: string;
   readonly grantTypes: readonly string[];
   readonly redirectUris?: readonly string[];
+  /** Where RP-initiated logout may return to (OpenID RP-Initiated Logout 1.0). */
+  readonly postLogoutRedirectUris?: readonly string[];
   /** `none` for a public client (no secret, RFC 8252 §8.4). */
   readonly tokenEndpointAuthMethod: 'none';
 }
@@ -35,6 +37,7 @@ export function firstPartyClientMetadata(client: FirstPartyClient): Record<strin
     grant_types: [...client.grantTypes],
     response_types: redirectUris.length > 0 ? ['code'] : [],
     redirect_uris: [...redirectUris],
+    post_logout_redirect_uris: [...(client.postLogoutRedirectUris ?? [])],
     token_endpoint_auth_method: client.tokenEndpointAuthMethod,
   };
 }

@@ -149,3 +149,25 @@ export function renderDeviceDonePage(clientName: string): string {
 <p><strong>${escapeHtml(clientName)}</strong> is signed in. You can close this page and return to your terminal.</p>`,
   );
 }
+
+/**
+ * The confirmation of RP-initiated logout. `form` is oidc-provider's hidden
+ * form (with its own CSRF token); the buttons submit it, `logout=yes` to end
+ * the session.
+ * @see https://openid.net/specs/openid-connect-rpinitiated-1_0.html#RPLogout
+ */
+export function renderLogoutPage(form: string, clientName: string | undefined): string {
+  return layout(
+    'Sign out',
+    `<h1>Sign out of Parley?</h1>
+<p>${clientName ? `<strong>${escapeHtml(clientName)}</strong> asks to end` : 'End'} your Parley sign-in on this browser. Other applications you signed in to with Parley will ask you to sign in again.</p>
+${form}
+<button type="submit" form="op.logoutForm" name="logout" value="yes" autofocus>Sign out</button>
+<button type="submit" form="op.logoutForm">Stay signed in</button>`,
+  );
+}
+
+/** Shown after RP-initiated logout when the client named no page to return to. */
+export function renderLoggedOutPage(): string {
+  return layout('Signed out', '<h1>Signed out</h1>\n<p>You are signed out of Parley on this browser.</p>');
+}

@@ -34,6 +34,8 @@ export interface ConsoleConfig {
   readonly issuer: string;
   readonly clientId: string;
   readonly redirectUri: string;
+  /** Where the authorization server's sign-out returns to: the console's sign-in page. */
+  readonly postLogoutRedirectUri: string;
   /** The RFC 8707 resource the console's access token is for: the admin API. */
   readonly resource: string;
 }
@@ -52,6 +54,7 @@ async function registerConsoleClient(context: MeshContext, config: ConsoleConfig
     // Refresh tokens (rotated, reuse revokes the grant) keep a console open past one access token's life.
     grantTypes: ['authorization_code', 'refresh_token'],
     redirectUris: [config.redirectUri],
+    postLogoutRedirectUris: [config.postLogoutRedirectUri],
     tokenEndpointAuthMethod: 'none',
   });
 }
@@ -88,6 +91,7 @@ export const consolePart: MeshPart = {
       issuer: baseUrl,
       clientId: CONSOLE_CLIENT_ID,
       redirectUri: `${baseUrl}${CONSOLE_PATH}/callback`,
+      postLogoutRedirectUri: `${baseUrl}${CONSOLE_PATH}`,
       resource: `${baseUrl}/api`,
     };
     await registerConsoleClient(context, config);
