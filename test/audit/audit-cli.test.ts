@@ -23,6 +23,15 @@ function parleyAsync(args: readonly string[]): Promise<{ code: number | null; st
   });
 }
 
+/** Waits (bounded) until `condition` holds. */
+async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
 async function seed(dataDir: string, count: number): Promise<void> {
   const store = await Store.open({ dataDir });
   const log = new AuditLog({ store });
@@ -128,6 +137,48 @@ describe('parley audit and traces against a server', () => {
       const missing = await parleyAsync(['traces', 'show', '0'.repeat(32), ...api]);
       expect(missing.code).toBe(1);
       expect(missing.stderr).toContain('ERR_NOT_FOUND');
+
+      // --follow: the last entry, then each new one as it is committed (pushed, in order, once).
+      const follower = spawn(process.execPath, [parleyBin, 'audit', 'tail', '-n', '1', '-f', '--json', ...api]);
+      let followed = '';
+      follower.stdout.on('data', (c: Buffer) => {
+        followed += c.toString();
+      });
+      const seqs = () =>
+        followed
+          .split('\n')
+          .filter((l) => l.trim() !== '')
+          .map((l) => (JSON.parse(l) as { seq: number }).seq);
+      try {
+        await until(() => seqs().length >= 1);
+        expect(seqs()).toEqual([4]);
+        await audit.record({ kind: 'hop', principal: 'User::carol', action: 'tools/call', outcome: 'ok' });
+        await audit.record({ kind: 'hop', principal: 'User::dave', action: 'tools/call', outcome: 'ok' });
+        await until(() => seqs().length >= 3);
+        expect(seqs()).toEqual([4, 5, 6]);
+      } finally {
+        follower.kill();
+      }
+
+      // A reconnecting reader names the last entry it saw (Last-Event-ID) and gets the rest, in order.
+      const abort = new AbortController();
+      const response = await fetch(`${mesh.url}/api/audit/stream`, {
+        headers: { authorization: 'Bearer k', accept: 'text/event-stream', 'last-event-id': '3' },
+        signal: abort.signal,
+      });
+      expect(response.headers.get('content-type')).toBe('text/event-stream');
+      const ids: string[] = [];
+      const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+      const decoder = new TextDecoder();
+      let text = '';
+      while (ids.length < 3) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += decoder.decode(value, { stream: true });
+        ids.splice(0, ids.length, ...[...text.matchAll(/^id: (\d+)$/gm)].map((m) => m[1] as string));
+      }
+      abort.abort();
+      expect(ids).toEqual(['4', '5', '6']);
     } finally {
       await mesh.close();
     }

@@ -1,5 +1,5 @@
 export { AuditError } from './errors.ts';
-export { AuditLog, type AuditLogOptions } from './log/audit-log.ts';
+export { AUDIT_APPENDED_TOPIC, AuditLog, type AuditLogOptions } from './log/audit-log.ts';
 export type { ChainHead } from './log/chain-lock.ts';
 export {
   AUDIT_KINDS,

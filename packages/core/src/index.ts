@@ -13,6 +13,7 @@ export {
   StoreError,
   ValidationError,
 } from './errors/parley-error.ts';
+export { SSE_HEADERS } from './http/sse-headers.ts';
 export { canonicalDigest, canonicalJson, sha256Hex } from './json/canonical.ts';
 export { createLogger, type Logger, type LoggerSettings, REDACTED_PATHS, silentLogger } from './log/logger.ts';
 export { type AddressClass, classifyAddress } from './outbound/address-class.ts';

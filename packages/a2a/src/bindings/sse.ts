@@ -1,3 +1,4 @@
+import { SSE_HEADERS } from '@parley/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /**
@@ -18,13 +19,7 @@ export async function streamSse(
   const first = await iterator.next();
   reply.hijack();
   const raw = reply.raw;
-  raw.writeHead(200, {
-    'content-type': 'text/event-stream',
-    'cache-control': 'no-cache',
-    connection: 'keep-alive',
-    'x-accel-buffering': 'no',
-    'x-request-id': request.id,
-  });
+  raw.writeHead(200, { ...SSE_HEADERS, 'x-request-id': request.id });
   let closed = false;
   const onClose = () => {
     closed = true;

@@ -20,7 +20,12 @@ export interface AuditLogOptions {
   maxBatch?: number;
   /** Called after each committed batch with the entries' kinds (metrics). */
   onCommit?: (kinds: readonly string[]) => void;
+  /** Called after each committed batch with the chain's new last `seq` (to announce it: AUDIT_APPENDED_TOPIC). */
+  onAppended?: (lastSeq: number) => void;
 }
+
+/** Bus topic announcing committed entries, payload `{seq}` (the last one): followers read what is new. */
+export const AUDIT_APPENDED_TOPIC = 'audit.appended';
 
 /** Rows per multi-row INSERT (SQLite bounds bound parameters). */
 const INSERT_CHUNK = 200;
@@ -36,6 +41,7 @@ export class AuditLog {
   readonly #clock: Clock;
   readonly #writer: GroupCommit<UnchainedEntry, AuditReceipt>;
   readonly #onCommit: ((kinds: readonly string[]) => void) | undefined;
+  readonly #onAppended: ((lastSeq: number) => void) | undefined;
   /** SQLite files are appended to from a worker thread; PostgreSQL (asynchronous already) and in-memory SQLite here. */
   readonly #appender: SqliteAppender | undefined;
 
@@ -45,6 +51,7 @@ export class AuditLog {
     this.#appender = dialect === 'sqlite' && location !== ':memory:' ? new SqliteAppender(location) : undefined;
     this.#clock = options.clock ?? systemClock;
     this.#onCommit = options.onCommit;
+    this.#onAppended = options.onAppended;
     this.#writer = new GroupCommit((batch) => this.#append(batch), { maxBatch: options.maxBatch ?? 500 });
   }
 
@@ -142,6 +149,8 @@ export class AuditLog {
   async #append(batch: readonly UnchainedEntry[]): Promise<AuditReceipt[]> {
     const receipts = await this.#appendChained(batch);
     this.#onCommit?.(batch.map((e) => e.kind));
+    const last = receipts.at(-1);
+    if (last) this.#onAppended?.(last.seq);
     return receipts;
   }
 

@@ -1,25 +1,37 @@
 import {
+  AUDIT_APPENDED_TOPIC,
   type AuditLog,
   auditQuerySchema,
   type MeshMetrics,
   PROMETHEUS_CONTENT_TYPE,
   type SpanStore,
 } from '@parley/audit';
-import { NotFoundError, ValidationError } from '@parley/core';
+import { type Clock, type EventBus, NotFoundError, ValidationError } from '@parley/core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { apiCaller } from './api-caller.ts';
 import { requireAdmin } from './audit-admin.ts';
+import { endAtExpiry, openSseStream, type SseStream } from './sse-stream.ts';
 
 export interface AuditRoutesOptions {
   audit: AuditLog;
   spans: SpanStore;
   metrics: MeshMetrics;
   services: ReadonlyMap<string, unknown>;
+  /** Where committed entries are announced (AUDIT_APPENDED_TOPIC), for `/api/audit/stream`. */
+  bus: EventBus;
+  clock: Clock;
+  /** A comment line keeps proxies from closing an idle stream; ms. */
+  heartbeatMs?: number;
   /** The admin API's resource URL (`<base>/api`), the audience callers present. */
   resourceUrl: string;
 }
 
 const tailQuery = z.strictObject({ n: z.coerce.number().int().min(1).max(1000).default(20) });
+const streamQuery = z.strictObject({ after: z.coerce.number().int().nonnegative().optional() });
+const lastEventId = z.coerce.number().int().nonnegative();
+/** Entries read per query while catching a follower up. */
+const STREAM_PAGE = 500;
 const tracesQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   since: z.coerce.number().int().nonnegative().optional(),
@@ -39,7 +51,12 @@ function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
  * it carries no principals, only counts).
  */
 export async function auditRoutes(app: FastifyInstance, options: AuditRoutesOptions): Promise<void> {
-  const { audit, spans, metrics } = options;
+  const { audit, spans, metrics, bus, clock } = options;
+  const open = new Set<SseStream>();
+  // An open stream is never idle, so it would hold shutdown until the follower left.
+  app.addHook('preClose', async () => {
+    for (const stream of open) stream.end();
+  });
   app.get('/metrics', { logLevel: 'warn' }, async (_request, reply) => {
     void reply.header('content-type', PROMETHEUS_CONTENT_TYPE);
     return metrics.render();
@@ -57,6 +74,66 @@ export async function auditRoutes(app: FastifyInstance, options: AuditRoutesOpti
       return { entries: await audit.tail(n) };
     });
     admin.get('/api/audit/head', async () => ({ entries: await audit.count() }));
+
+    // Entries as they are committed, in chain order, each once: `after` (or
+    // Last-Event-ID on a reconnect) says where to start; by default, at the
+    // head. A bus notice only wakes the stream, which then reads what is new
+    // from the log, so nothing is skipped however notices arrive.
+    admin.get('/api/audit/stream', async (request, reply) => {
+      const query = parse(streamQuery, request.query);
+      const resumed = request.headers['last-event-id'];
+      let sent =
+        typeof resumed === 'string' && resumed !== ''
+          ? parse(lastEventId, resumed)
+          : (query.after ?? (await audit.count()));
+      const stream = openSseStream(request, reply);
+      open.add(stream);
+      let closed = false;
+      let running = false;
+      let pending = false;
+      const sendNew = async () => {
+        for (;;) {
+          const page = await audit.search({ after: sent, limit: STREAM_PAGE });
+          for (const entry of page) {
+            if (closed) return;
+            stream.send('entry', entry, String(entry.seq));
+            sent = entry.seq;
+          }
+          if (page.length < STREAM_PAGE) return;
+        }
+      };
+      const wake = () => {
+        pending = true;
+        if (running || closed) return;
+        running = true;
+        void (async () => {
+          try {
+            while (pending && !closed) {
+              pending = false;
+              await sendNew();
+            }
+          } catch (error) {
+            request.log.warn({ err: error }, 'audit stream: reading new entries failed');
+            stream.end();
+          } finally {
+            running = false;
+          }
+        })();
+      };
+      const unsubscribe = await bus.subscribe(AUDIT_APPENDED_TOPIC, wake);
+      const heartbeat = setInterval(() => stream.comment('keep-alive'), options.heartbeatMs ?? 15_000);
+      heartbeat.unref();
+      const cancelExpiry = endAtExpiry(stream, apiCaller(request).expiresAt, clock.now());
+      stream.onClose(() => {
+        closed = true;
+        open.delete(stream);
+        unsubscribe();
+        clearInterval(heartbeat);
+        cancelExpiry();
+      });
+      stream.comment(`following after ${sent}`);
+      wake();
+    });
     admin.get('/api/audit/verify', async () => audit.verify());
 
     admin.get('/api/traces', async (request) => {

@@ -1,6 +1,7 @@
 import type { Caller, Clock, EventBus } from '@parley/core';
 import { APPROVAL_DECIDED_TOPIC, APPROVAL_REQUESTED_TOPIC, type PolicyService } from '@parley/policy';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { endAtExpiry, openSseStream, type SseStream } from './sse-stream.ts';
 
 export interface ConsoleEventsOptions {
   bus: EventBus;
@@ -44,7 +45,7 @@ export function consoleEventRoutes(app: FastifyInstance, options: ConsoleEventsO
         .status(503)
         .send({ error: { code: 'ERR_CONSOLE_NO_POLICY', message: 'approvals are not available' } });
     }
-    const stream = openStream(request, reply);
+    const stream = openSseStream(request, reply);
     open.add(stream);
     const forward = (topic: keyof typeof APPROVAL_EVENTS) => (payload: unknown) => {
       const id = (payload as { id?: unknown } | undefined)?.id;
@@ -65,51 +66,14 @@ export function consoleEventRoutes(app: FastifyInstance, options: ConsoleEventsO
     );
     const heartbeat = setInterval(() => stream.comment('keep-alive'), options.heartbeatMs ?? HEARTBEAT_MS);
     heartbeat.unref();
-    const expiry =
-      caller.expiresAt === undefined
-        ? undefined
-        : setTimeout(() => stream.end(), Math.min(Math.max(caller.expiresAt - clock.now(), 0), 2_147_483_647));
-    expiry?.unref();
+    const cancelExpiry = endAtExpiry(stream, caller.expiresAt, clock.now());
     stream.onClose(() => {
       open.delete(stream);
       for (const off of unsubscribe) off();
       clearInterval(heartbeat);
-      clearTimeout(expiry);
+      cancelExpiry();
     });
     // Tells the client the stream is live, so it can load the list once and then rely on events.
     stream.send('ready', { at: clock.now() });
   });
-}
-
-interface SseStream {
-  send(event: string, data: unknown): void;
-  comment(text: string): void;
-  end(): void;
-  onClose(listener: () => void): void;
-}
-
-function openStream(request: FastifyRequest, reply: FastifyReply): SseStream {
-  reply.hijack();
-  const raw = reply.raw;
-  raw.writeHead(200, {
-    'content-type': 'text/event-stream',
-    'cache-control': 'no-cache',
-    connection: 'keep-alive',
-    'x-accel-buffering': 'no',
-    'x-request-id': request.id,
-  });
-  raw.flushHeaders();
-  const write = (chunk: string) => {
-    if (!raw.writableEnded && !raw.destroyed) raw.write(chunk);
-  };
-  return {
-    send: (event, data) => write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`),
-    comment: (text) => write(`: ${text}\n\n`),
-    end: () => {
-      if (!raw.writableEnded) raw.end();
-    },
-    onClose: (listener) => {
-      raw.once('close', listener);
-    },
-  };
 }

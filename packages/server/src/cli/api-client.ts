@@ -51,7 +51,20 @@ export class ApiClient {
   }
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const response = await this.#send(method, path, body, 'application/json', AbortSignal.timeout(120_000));
+    const text = await response.text();
+    return (text === '' ? undefined : safeJson(text)) as T;
+  }
+
+  /** A Server-Sent Events response's body, read for as long as the server keeps it open. */
+  async stream(path: string): Promise<ReadableStream<Uint8Array>> {
+    const response = await this.#send('GET', path, undefined, 'text/event-stream');
+    if (!response.body) throw new ParleyError('ERR_CLI_NO_STREAM', `GET ${path} returned no stream`, { status: 502 });
+    return response.body;
+  }
+
+  async #send(method: string, path: string, body: unknown, accept: string, signal?: AbortSignal): Promise<Response> {
+    const headers: Record<string, string> = { accept };
     if (this.#apiKey) headers.authorization = `Bearer ${this.#apiKey}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
@@ -60,7 +73,7 @@ export class ApiClient {
         method,
         headers,
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(120_000),
+        ...(signal ? { signal } : {}),
       });
     } catch (error) {
       throw new ParleyError(
@@ -72,19 +85,16 @@ export class ApiClient {
         },
       );
     }
+    if (response.ok) return response;
     const text = await response.text();
-    const data: unknown = text === '' ? undefined : safeJson(text);
-    if (!response.ok) {
-      const error = (data as { error?: { code?: string; message?: string } } | undefined)?.error;
-      throw new ParleyError(
-        error?.code ?? `ERR_HTTP_${response.status}`,
-        error?.message ?? `${method} ${path} failed with ${response.status}`,
-        {
-          status: response.status,
-        },
-      );
-    }
-    return data as T;
+    const data = (text === '' ? undefined : safeJson(text)) as
+      | { error?: { code?: string; message?: string } }
+      | undefined;
+    throw new ParleyError(
+      data?.error?.code ?? `ERR_HTTP_${response.status}`,
+      data?.error?.message ?? `${method} ${path} failed with ${response.status}`,
+      { status: response.status },
+    );
   }
 }
 

@@ -1,16 +1,19 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import type { AuditEntry, VerifyResult } from '@parley/audit';
+import { isParleyError } from '@parley/core';
 import { type Command, Option } from 'commander';
 import { ApiClient, type ApiFlags, withApiOptions } from '../api-client.ts';
 import { EXIT_FAILURE } from '../cli-error.ts';
 import { printData } from '../output.ts';
+import { serverSentData } from '../server-sent-data.ts';
 import { formatEntry, formatVerify } from './audit-format.ts';
 
 type Run = (action: () => Promise<number | undefined>, flags?: { json?: boolean }) => Promise<void>;
 
 const PAGE = 1000;
-const FOLLOW_INTERVAL_MS = 1000;
+/** Longest wait before following again after the stream ended. */
+const RECONNECT_MAX_MS = 10_000;
 
 function query(params: Record<string, string | number | undefined>): string {
   const search = new URLSearchParams();
@@ -40,14 +43,26 @@ export function registerAuditCommands(program: Command, run: Run): void {
         printData(entries, flags, (list) => (list.length ? list.map(formatEntry).join('\n') : '(no entries)'));
         return 0;
       }
-      // Following prints one JSON object per line (JSONL) with --json.
+      // Following prints one JSON object per line (JSONL) with --json. New
+      // entries are pushed by the server as they are committed; when the
+      // stream ends (restart, token expiry, network) it resumes after the
+      // last entry printed, so none is lost or printed twice.
       print(entries);
       let after = entries.at(-1)?.seq ?? 0;
-      for (;;) {
-        await new Promise((resolve) => setTimeout(resolve, FOLLOW_INTERVAL_MS));
-        const next = await client.get<{ entries: AuditEntry[] }>(`/api/audit/entries${query({ after, limit: PAGE })}`);
-        print(next.entries);
-        after = next.entries.at(-1)?.seq ?? after;
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const body = await client.stream(`/api/audit/stream${query({ after })}`);
+          attempt = 0;
+          for await (const data of serverSentData(body)) {
+            const entry = JSON.parse(data) as AuditEntry;
+            print([entry]);
+            after = entry.seq;
+          }
+        } catch (error) {
+          // Refused (signed out, not an admin): following cannot succeed.
+          if (isParleyError(error) && error.status >= 400 && error.status < 500) throw error;
+        }
+        await new Promise((resolve) => setTimeout(resolve, Math.min(RECONNECT_MAX_MS, 250 * 2 ** attempt)));
       }
     }, flags),
   );

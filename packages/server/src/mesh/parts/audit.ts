@@ -1,4 +1,4 @@
-import { AuditLog, MeshMetrics, SpanStore, startTracing } from '@parley/audit';
+import { AUDIT_APPENDED_TOPIC, AuditLog, MeshMetrics, SpanStore, startTracing } from '@parley/audit';
 import { installRequestTracing } from '../../api/audit-request-tracing.ts';
 import { auditRoutes } from '../../api/audit-routes.ts';
 import type { MeshPart } from '../part.ts';
@@ -12,7 +12,7 @@ import type { MeshPart } from '../part.ts';
 export const auditPart: MeshPart = {
   name: 'audit',
   async start(context) {
-    const { config, store, clock, logger, app, services } = context;
+    const { config, store, clock, logger, app, services, bus } = context;
     const telemetry = config.telemetry;
     const metrics = new MeshMetrics({ serviceName: telemetry.serviceName });
     const audit = new AuditLog({
@@ -21,6 +21,8 @@ export const auditPart: MeshPart = {
       onCommit: (kinds) => {
         for (const kind of kinds) metrics.recordAuditEntry(kind);
       },
+      // Followers (`parley audit tail --follow`) on every replica hear of new entries.
+      onAppended: (seq) => void bus.publish(AUDIT_APPENDED_TOPIC, { seq }).catch(() => {}),
     });
     const spans = new SpanStore({
       store,
@@ -35,7 +37,15 @@ export const auditPart: MeshPart = {
       logger,
     });
     installRequestTracing(app, metrics);
-    void app.register(auditRoutes, { audit, spans, metrics, services, resourceUrl: `${context.baseUrl}/api` });
+    void app.register(auditRoutes, {
+      audit,
+      spans,
+      metrics,
+      services,
+      bus,
+      clock,
+      resourceUrl: `${context.baseUrl}/api`,
+    });
     services.set('audit', audit);
     services.set('spans', spans);
     services.set('tracing', tracing);
