@@ -108,6 +108,7 @@ const pipeline: RequestPipeline = {
         resource: audience,
       })
     ).accessToken,
+  forward: (_action, call) => call(),
   record: async (hop) => {
     if (hops.length > 10_000) hops.length = 0;
     hops.push(hop);

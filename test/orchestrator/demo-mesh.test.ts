@@ -77,24 +77,35 @@ describe('the demo mesh (parley dev + parley ask)', () => {
       'mail.send_email',
     ];
     // Spans are written in batches: wait until the whole ask has arrived.
-    let resources = new Set<string>();
+    type Span = { name: string; attributes: Record<string, unknown> };
+    let spans: Span[] = [];
+    const resourcesOf = (name?: string) =>
+      new Set(
+        spans
+          .filter((s) => name === undefined || s.name === name)
+          .map((s) => String(s.attributes['parley.resource'] ?? '')),
+      );
+    const covered = (resources: Set<string>, hop: string) => [...resources].some((r) => r.endsWith(`::${hop}`));
+    const tools = hops.filter((hop) => hop.includes('.'));
     for (let i = 0; i < 60; i++) {
       const response = await fetch(`${mesh.url}/api/traces/${summary.traceId}`, {
         headers: { authorization: `Bearer ${adminKey}` },
       });
       if (response.ok) {
-        const trace = (await response.json()) as { spans: Array<{ attributes: Record<string, unknown> }> };
-        resources = new Set(trace.spans.map((span) => String(span.attributes['parley.resource'] ?? '')));
-        if (hops.every((hop) => [...resources].some((r) => r.endsWith(`::${hop}`)))) break;
+        spans = ((await response.json()) as { spans: Span[] }).spans;
+        const forwarded = resourcesOf('parley.forward');
+        if (hops.every((hop) => covered(resourcesOf(), hop)) && tools.every((t) => covered(forwarded, t))) break;
       }
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
     for (const hop of hops) {
-      expect(
-        [...resources].some((r) => r.endsWith(`::${hop}`)),
-        `a span for ${hop} in ${[...resources].join(', ')}`,
-      ).toBe(true);
+      expect(covered(resourcesOf(), hop), `a span for ${hop} in ${[...resourcesOf()].join(', ')}`).toBe(true);
     }
+    // Each tool call's forward step (the upstream's share) and its audit record are steps of the trace.
+    for (const tool of tools) expect(covered(resourcesOf('parley.forward'), tool), `forward ${tool}`).toBe(true);
+    const recorded = spans.filter((s) => s.name === 'parley.record');
+    expect(recorded.length).toBeGreaterThanOrEqual(hops.length);
+    for (const span of recorded) expect(span.attributes['parley.audit.seq']).toEqual(expect.any(Number));
   });
 
   it('says what was not done when the approvals are denied', async () => {

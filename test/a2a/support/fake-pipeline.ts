@@ -122,6 +122,10 @@ export class FakePipeline implements RequestPipeline {
     return token;
   }
 
+  forward<T>(_action: GuardedAction, call: () => Promise<T>): Promise<T> {
+    return call();
+  }
+
   async record(hop: HopRecord): Promise<void> {
     this.hops.push(hop);
   }

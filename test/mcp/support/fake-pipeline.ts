@@ -211,6 +211,10 @@ export class FakePipeline implements RequestPipeline {
     return `exchanged-for-${audience}`;
   }
 
+  forward<T>(_action: GuardedAction, call: () => Promise<T>): Promise<T> {
+    return call();
+  }
+
   async record(hop: HopRecord): Promise<void> {
     this.records.push(hop);
   }

@@ -29,6 +29,7 @@ describe('Guard', () => {
     const errors: Array<{ fields: unknown; message: string }> = [];
     const pipeline = {
       decide: async () => ({ effect: 'allow', policies: [] }),
+      forward: (_action: unknown, call: () => Promise<unknown>) => call(),
       record: async (_hop: HopRecord) => {
         throw new Error('audit store is down');
       },
@@ -48,6 +49,7 @@ describe('Guard', () => {
         decisions++;
         return { effect: 'allow', policies: [] };
       },
+      forward: (_action: unknown, call: () => Promise<unknown>) => call(),
       record: async (hop: HopRecord) => {
         hops.push(hop);
       },

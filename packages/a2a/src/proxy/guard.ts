@@ -43,7 +43,7 @@ export class Guard {
   ): Promise<T> {
     await this.requireAllowed(caller, action, decision, started);
     try {
-      const result = await operation(decision);
+      const result = await this.#pipeline.forward(action, () => operation(decision));
       await this.record({ caller, action, decision, outcome: 'ok', latencyMs: Date.now() - started });
       return result;
     } catch (error) {

@@ -74,5 +74,11 @@ export interface RequestPipeline {
    * acting). The caller's own token is never forwarded.
    */
   credentialFor(caller: Caller, audience: string, options?: { actor?: string; scope?: string }): Promise<string>;
+  /**
+   * The forward step: runs `call` (the request to the upstream MCP server, the
+   * remote agent or a local handler) as its own step of the trace, so a trace
+   * shows how much of a hop was the far side's.
+   */
+  forward<T>(action: GuardedAction, call: () => Promise<T>): Promise<T>;
   record(hop: HopRecord): Promise<void>;
 }

@@ -273,7 +273,7 @@ async function run<T>(
                 .catch(() => {}),
           }),
     };
-    const result = await forward(relay);
+    const result = await deps.pipeline.forward(guarded, () => forward(relay));
     await record('ok');
     return result;
   } catch (error) {

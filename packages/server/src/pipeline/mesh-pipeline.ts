@@ -1,6 +1,8 @@
 import {
   ATTR_APPROVAL_ID,
   ATTR_APPROVAL_OUTCOME,
+  ATTR_AUDIT_SEQ,
+  ATTR_OUTCOME,
   type AuditLog,
   actionAttributes,
   activeTraceId,
@@ -90,8 +92,16 @@ export class MeshPipeline implements RequestPipeline {
     });
   }
 
-  async record(hop: HopRecord): Promise<void> {
+  forward<T>(action: GuardedAction, call: () => Promise<T>): Promise<T> {
+    return withStepSpan('forward', actionAttributes(action), () => call());
+  }
+
+  record(hop: HopRecord): Promise<void> {
     this.#o.metrics.recordHop(hop);
-    await this.#o.audit.recordHop(hop, activeTraceId());
+    return withStepSpan('record', { [ATTR_OUTCOME]: hop.outcome }, async (span) => {
+      const receipt = await this.#o.audit.recordHop(hop, activeTraceId());
+      // Links the trace to its audit entry (`parley audit search --trace` goes the other way).
+      span.setAttribute(ATTR_AUDIT_SEQ, receipt.seq);
+    });
   }
 }
