@@ -1,23 +1,39 @@
 import type { FastifyReply } from 'fastify';
 
-/** Writes a web `Response` (JSON or an SSE stream) to a Fastify reply, streaming. */
-export async function sendWebResponse(reply: FastifyReply, response: Response, onClose: () => void): Promise<void> {
+/**
+ * Writes a web `Response` to a Fastify reply: an SSE stream as it comes, any
+ * other body in one write with its length (headers and body in one packet,
+ * no chunked framing). `onAbandoned` runs when the client leaves before the
+ * response is complete, so the work behind it can stop.
+ */
+export async function sendWebResponse(reply: FastifyReply, response: Response, onAbandoned: () => void): Promise<void> {
   reply.hijack();
   const raw = reply.raw;
+  raw.once('close', () => {
+    if (!raw.writableFinished) onAbandoned();
+  });
   const headers: Record<string, string> = {};
   response.headers.forEach((value, name) => {
     headers[name] = value;
   });
   headers['x-request-id'] = String(reply.request.id);
-  raw.writeHead(response.status, headers);
   if (!response.body) {
+    raw.writeHead(response.status, headers);
     raw.end();
     return;
   }
+  if (!headers['content-type']?.startsWith('text/event-stream')) {
+    const body = Buffer.from(await response.arrayBuffer());
+    headers['content-length'] = String(body.length);
+    delete headers['transfer-encoding'];
+    raw.writeHead(response.status, headers);
+    raw.end(body);
+    return;
+  }
+  raw.writeHead(response.status, headers);
   raw.flushHeaders();
   const reader = response.body.getReader();
   raw.once('close', () => {
-    onClose();
     reader.cancel().catch(() => {});
   });
   try {
