@@ -259,6 +259,11 @@ describe('the console in a real browser, against parley dev', () => {
     // ... and the next page loads with a renewed one, no sign-in page on the way.
     await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Approvals' }).click();
     await page.getByRole('heading', { name: 'Approvals', level: 1 }).waitFor();
+    // The page's first API call renews the session in the background.
+    await page.waitForFunction(
+      () =>
+        (JSON.parse(sessionStorage.getItem('parley.console.session') ?? '{}') as { expiresAt?: number }).expiresAt ?? 0,
+    );
     expect(await page.getByRole('button', { name: 'Sign in with Parley' }).count()).toBe(0);
     const renewed = await session();
     expect(renewed?.accessToken).toBeTruthy();
