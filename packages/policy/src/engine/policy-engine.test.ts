@@ -277,6 +277,18 @@ when { context.time < 1767607200 };
     expect(book(4, ['mcp'])).toBe('allow');
     expect(engine.evaluations).toBe(3);
   });
+  it('does not hold a decision keyed by large arguments (bounded memory)', () => {
+    const engine = fresh();
+    const book = () =>
+      engine.authorize(
+        request(alice, 'tools/call', tool('rooms.book_room'), {
+          arguments: { attendees: 4, note: 'x'.repeat(10_000) },
+          scopes: ['mcp'],
+        }),
+      ).code;
+    expect([book(), book()]).toEqual(['allow', 'allow']);
+    expect(engine.evaluations).toBe(2);
+  });
   it('never reuses a decision of a policy that reads the clock', () => {
     const engine = fresh();
     const at = (time: number) => engine.authorize(request(alice, 'tools/call', tool('mail.send_email'), { time })).code;

@@ -11,6 +11,8 @@ import { type CedarRequest, type DecisionRequest, toCedarRequest } from './decis
 const MAX_SLICES = 512;
 /** How many decisions are remembered. */
 const MAX_DECISIONS = 10_000;
+/** Longest key remembered: large arguments are decided every time rather than held in memory. */
+const MAX_KEY_LENGTH = 2_048;
 /** Context attributes that change from one request to the next on their own. */
 const VOLATILE_CONTEXT = new Set(['time', 'now']);
 let engineSeq = 0;
@@ -86,7 +88,8 @@ export class PolicyEngine {
     const slice = this.#sliceFor(request);
     if (slice.id === '') return { code: 'deny', reason: 'no-permit', policies: [], errors: [] };
     const call = toCedarRequest(request);
-    const key = slice.contextKeys && decisionKey(slice.id, call, slice.contextKeys);
+    const computed = slice.contextKeys && decisionKey(slice.id, call, slice.contextKeys);
+    const key = computed !== undefined && computed.length <= MAX_KEY_LENGTH ? computed : undefined;
     const known = key === undefined ? undefined : this.#decisions.get(key);
     if (known) return known;
     const decision = this.#evaluate(slice.id, call);
