@@ -61,7 +61,7 @@ export { SpanStore, type SpanStoreOptions } from './tracing/span-store.ts';
 export type { StoredSpan, TraceSummary } from './tracing/stored-span.ts';
 export { buildTraceTree, type SpanNode } from './tracing/trace-tree.ts';
 export { tracedFetch } from './tracing/traced-fetch.ts';
-export { startTracing, type Tracing, type TracingOptions } from './tracing/tracing.ts';
+export { type OtlpProtocol, startTracing, type Tracing, type TracingOptions } from './tracing/tracing.ts';
 export {
   activeTraceId,
   markSpanError,

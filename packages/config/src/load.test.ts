@@ -98,6 +98,14 @@ describe('loadConfig', () => {
     expect(issues.map((i) => i.path)).toEqual(['mcp.credentialKey']);
   });
 
+  it('exports OTLP as protobuf unless OTEL_EXPORTER_OTLP_PROTOCOL says http/json, and refuses grpc', () => {
+    expect(loadConfig({}).telemetry.otlpProtocol).toBe('http/protobuf');
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' };
+    expect(loadConfig({ env }).telemetry).toMatchObject({ otlpProtocol: 'http/json' });
+    const issues = issuesOf(() => loadConfig({ env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' } }));
+    expect(issues.map((i) => i.path)).toEqual(['telemetry.otlpProtocol']);
+  });
+
   it('puts mode defaults beneath the file', () => {
     const path = file('log:\n  level: warn\n');
     const config = loadConfig({ file: path, defaults: [{ path: ['log', 'level'], value: 'debug' }] });

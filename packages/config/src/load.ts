@@ -16,6 +16,7 @@ export const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: readonly string[]
   { env: 'PARLEY_ALLOW_PRIVATE_NETWORKS', path: ['outbound', 'allowPrivateNetworks'], type: 'boolean' },
   { env: 'PARLEY_CREDENTIAL_KEY', path: ['mcp', 'credentialKey'], type: 'string' },
   { env: 'OTEL_EXPORTER_OTLP_ENDPOINT', path: ['telemetry', 'otlpEndpoint'], type: 'string' },
+  { env: 'OTEL_EXPORTER_OTLP_PROTOCOL', path: ['telemetry', 'otlpProtocol'], type: 'string' },
 ];
 
 export interface LoadConfigOptions {

@@ -182,6 +182,8 @@ export const orchestratorSchema = z
 export const telemetrySchema = z
   .strictObject({
     otlpEndpoint: httpUrl.optional(),
+    /** OTLP/HTTP encoding of exported spans (`OTEL_EXPORTER_OTLP_PROTOCOL`). */
+    otlpProtocol: z.enum(['http/protobuf', 'http/json']).default('http/protobuf'),
     serviceName: z.string().default('parley'),
     /** How long the embedded span store keeps spans. */
     spanRetention: duration.prefault('7d'),

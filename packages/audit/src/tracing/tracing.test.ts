@@ -13,7 +13,7 @@ import {
 } from './propagation.ts';
 import { SpanStore } from './span-store.ts';
 import { buildTraceTree } from './trace-tree.ts';
-import { startTracing, type Tracing } from './tracing.ts';
+import { type OtlpProtocol, startTracing, type Tracing } from './tracing.ts';
 import { activeTraceId, withSpan, withStepSpan } from './with-span.ts';
 
 const [sqlite] = testStoreBackends();
@@ -22,11 +22,14 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-async function tracingWith(otlpEndpoint?: string): Promise<{ tracing: Tracing; spans: SpanStore }> {
+async function tracingWith(
+  otlpEndpoint?: string,
+  otlpProtocol?: OtlpProtocol,
+): Promise<{ tracing: Tracing; spans: SpanStore }> {
   if (!sqlite) throw new Error('no sqlite backend');
   const opened = await sqlite.open();
   const spans = new SpanStore({ store: opened.store });
-  const tracing = startTracing({ serviceName: 'parley-test', spans, otlpEndpoint, batchDelayMs: 50 });
+  const tracing = startTracing({ serviceName: 'parley-test', spans, otlpEndpoint, otlpProtocol, batchDelayMs: 50 });
   cleanups.push(async () => {
     await tracing.shutdown();
     await opened.dispose();
@@ -34,19 +37,17 @@ async function tracingWith(otlpEndpoint?: string): Promise<{ tracing: Tracing; s
   return { tracing, spans };
 }
 
-/** An OTLP/HTTP receiver on 127.0.0.1 collecting decoded JSON bodies. */
-async function otlpReceiver(): Promise<{ url: string; bodies: unknown[]; paths: string[] }> {
-  const bodies: unknown[] = [];
+/** An OTLP/HTTP receiver on 127.0.0.1 collecting the raw bodies. */
+async function otlpReceiver(): Promise<{ url: string; bodies: Buffer[]; paths: string[] }> {
+  const bodies: Buffer[] = [];
   const paths: string[] = [];
   const server: Server = createServer((request: IncomingMessage, response) => {
-    let raw = '';
-    request.on('data', (chunk: Buffer) => {
-      raw += chunk.toString();
-    });
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       paths.push(`${request.method} ${request.url} ${request.headers['content-type']}`);
-      bodies.push(JSON.parse(raw));
-      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      bodies.push(Buffer.concat(chunks));
+      response.writeHead(200, { 'content-type': String(request.headers['content-type']) }).end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -57,9 +58,7 @@ async function otlpReceiver(): Promise<{ url: string; bodies: unknown[]; paths: 
 }
 
 describe('tracing', () => {
-  it('exports spans with Parley attributes to an OTLP/HTTP receiver', async () => {
-    const receiver = await otlpReceiver();
-    const { tracing } = await tracingWith(receiver.url);
+  const exportSpans = async (tracing: Tracing) => {
     await withSpan('parley.ask', { [ATTR_PRINCIPAL]: 'User::alice' }, () =>
       withStepSpan(
         'forward',
@@ -68,8 +67,28 @@ describe('tracing', () => {
       ),
     );
     await tracing.flush();
+  };
+
+  it('exports spans to an OTLP/HTTP receiver as binary protobuf by default', async () => {
+    const receiver = await otlpReceiver();
+    const { tracing } = await tracingWith(receiver.url);
+    await exportSpans(tracing);
+    expect(receiver.paths[0]).toMatch(/^POST \/v1\/traces application\/x-protobuf/);
+    const body = Buffer.concat(receiver.bodies);
+    // An ExportTraceServiceRequest starts with field 1 (resource_spans, length-delimited); strings are kept as UTF-8.
+    expect(body[0]).toBe(0x0a);
+    expect(() => JSON.parse(body.toString('utf8'))).toThrow();
+    for (const text of ['parley.forward', 'parley.ask', 'calendar.find_free_slots', 'parley-test']) {
+      expect(body.includes(Buffer.from(text)), text).toBe(true);
+    }
+  });
+
+  it('exports spans with Parley attributes as JSON when asked to (http/json)', async () => {
+    const receiver = await otlpReceiver();
+    const { tracing } = await tracingWith(receiver.url, 'http/json');
+    await exportSpans(tracing);
     expect(receiver.paths[0]).toMatch(/^POST \/v1\/traces application\/json/);
-    const text = JSON.stringify(receiver.bodies);
+    const text = JSON.stringify(receiver.bodies.map((b) => JSON.parse(b.toString('utf8')) as unknown));
     expect(text).toContain('"parley.forward"');
     expect(text).toContain('"parley.ask"');
     expect(text).toContain('calendar.find_free_slots');

@@ -1,6 +1,7 @@
 import { context, propagation, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as OTLPJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as OTLPProtobufTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, NodeTracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
@@ -14,10 +15,15 @@ export interface TracingOptions {
   spans: SpanStore;
   /** OTLP/HTTP base URL (`…:4318`); spans go to `<endpoint>/v1/traces` as well. */
   otlpEndpoint?: string | undefined;
+  /** OTLP/HTTP encoding: binary protobuf (the default, which every receiver must accept) or JSON. */
+  otlpProtocol?: OtlpProtocol | undefined;
   /** Delay before a batch of finished spans is written (default 1 s). */
   batchDelayMs?: number;
   logger?: Logger;
 }
+
+/** The OTLP/HTTP encodings, named as `OTEL_EXPORTER_OTLP_PROTOCOL` names them. */
+export type OtlpProtocol = 'http/protobuf' | 'http/json';
 
 /** The running tracing SDK. */
 export interface Tracing {
@@ -34,6 +40,7 @@ export interface Tracing {
  * W3C trace-context propagator, the embedded span store, and OTLP/HTTP export
  * when an endpoint is configured. Other parts only use `@opentelemetry/api`.
  * @see https://opentelemetry.io/docs/specs/otel/trace/sdk/
+ * @see https://opentelemetry.io/docs/specs/otlp/#otlphttp
  */
 export function startTracing(options: TracingOptions): Tracing {
   const delay = options.batchDelayMs ?? 1000;
@@ -47,8 +54,11 @@ export function startTracing(options: TracingOptions): Tracing {
   ];
   const otlpUrl = options.otlpEndpoint ? `${options.otlpEndpoint.replace(/\/+$/, '')}/v1/traces` : undefined;
   if (otlpUrl) {
-    // OTLP/HTTP with JSON bodies, which every collector accepts on :4318.
-    const exporter = new OTLPTraceExporter({ url: otlpUrl });
+    // Receivers must accept binary protobuf; JSON is optional for them (some backends take only protobuf).
+    const exporter =
+      options.otlpProtocol === 'http/json'
+        ? new OTLPJsonTraceExporter({ url: otlpUrl })
+        : new OTLPProtobufTraceExporter({ url: otlpUrl });
     processors.push(new BatchSpanProcessor(exporter, { scheduledDelayMillis: delay }));
   }
   const provider = new NodeTracerProvider({

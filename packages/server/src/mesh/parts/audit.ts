@@ -34,6 +34,7 @@ export const auditPart: MeshPart = {
       serviceName: telemetry.serviceName,
       spans,
       otlpEndpoint: telemetry.otlpEndpoint,
+      otlpProtocol: telemetry.otlpProtocol,
       logger,
     });
     installRequestTracing(app, metrics);
