@@ -58,8 +58,11 @@ export class SpanStore {
   }
 
   /** The most recent traces, newest first. */
-  async listTraces(options: { limit?: number; since?: number } = {}): Promise<TraceSummary[]> {
+  async listTraces(
+    options: { limit?: number; since?: number; traceIds?: readonly string[] } = {},
+  ): Promise<TraceSummary[]> {
     const limit = Math.max(1, Math.min(options.limit ?? 50, 500));
+    if (options.traceIds?.length === 0) return [];
     let query = this.#store.db
       .selectFrom('audit_spans')
       .select((eb) => [
@@ -71,6 +74,7 @@ export class SpanStore {
       ])
       .groupBy('trace_id');
     if (options.since !== undefined) query = query.where('start_us', '>=', options.since * 1000);
+    if (options.traceIds) query = query.where('trace_id', 'in', [...options.traceIds]);
     const groups = await query.orderBy('start_us', 'desc').limit(limit).execute();
     if (groups.length === 0) return [];
     const roots = await this.#store.db

@@ -1,4 +1,4 @@
-import { entityName, type SpanStore, type StoredSpan, type TraceSummary } from '@parley/audit';
+import { type AuditLog, entityName, type SpanStore, type StoredSpan, type TraceSummary } from '@parley/audit';
 import { type Caller, type Clock, type EventBus, NotFoundError } from '@parley/core';
 import type { PolicyService } from '@parley/policy';
 import type { Store } from '@parley/store';
@@ -21,7 +21,7 @@ export interface ConsoleRoutesOptions {
 
 const tracesQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50) });
 const traceParams = z.strictObject({ traceId: z.string().regex(/^[0-9a-fA-F]{32}$/, 'must be 32 hex digits') });
-/** How many recent traces a non-administrator's listing looks through for their own. */
+/** How many recent traces (administrators) or own audit entries (anyone else) a listing looks through. */
 const SCAN = 500;
 
 const PARTICIPANT_ATTRIBUTES = ['parley.principal', 'parley.on_behalf_of'];
@@ -115,7 +115,9 @@ export async function consoleRoutes(app: FastifyInstance, options: ConsoleRoutes
   app.get('/api/console/traces', async (request) => {
     const caller = apiCaller(request);
     const { limit } = parse(tracesQuery, request.query);
-    const recent = await spans.listTraces({ limit: SCAN });
+    const recent = isAdmin(caller)
+      ? await spans.listTraces({ limit: SCAN })
+      : await spans.listTraces({ limit: SCAN, traceIds: await ownTraceIds(caller) });
     if (recent.length === 0) return { traces: [] };
     const byTrace = await attributesByTrace(
       store,
@@ -130,6 +132,18 @@ export async function consoleRoutes(app: FastifyInstance, options: ConsoleRoutes
     }
     return { traces: visible };
   });
+
+  /**
+   * The traces a caller took part in, newest first, found through the audit
+   * log's principal and on-behalf-of columns (however many other traces came
+   * since), not by scanning recent traces.
+   */
+  const ownTraceIds = async (caller: Caller): Promise<string[]> => {
+    const audit = options.services.get('audit') as AuditLog | undefined;
+    if (!audit) return [];
+    const entries = await audit.search({ principal: entityName(caller.principal), limit: SCAN });
+    return [...new Set(entries.flatMap((entry) => (entry.traceId ? [entry.traceId] : [])))];
+  };
 
   app.get('/api/console/traces/:traceId', async (request) => {
     const caller = apiCaller(request);
