@@ -8,6 +8,7 @@
 // the main thread, the upstreams (and the echo) on one worker, the load on
 // another.
 //   DURATION_MS=2000 CONCURRENCY=1,10 TARGETS=lean node bench/mcp.ts
+// DEBUG_BENCH=1 prints every answer that is not the expected result.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
