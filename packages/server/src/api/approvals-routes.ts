@@ -3,7 +3,7 @@ import { type Approval, denyReason, type PolicyService } from '@parley/policy';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { apiCaller, authenticateApiCaller } from './api-caller.ts';
-import { parse } from './policy-routes.ts';
+import { parseInput } from './parse-input.ts';
 
 export interface ApprovalsRoutesOptions {
   policy: PolicyService;
@@ -39,7 +39,7 @@ export async function approvalsRoutes(app: FastifyInstance, options: ApprovalsRo
 
   app.get('/api/approvals', async (request) => {
     const caller = apiCaller(request);
-    const query = parse(listQuery, request.query);
+    const query = parseInput(listQuery, request.query);
     const approvals = await policy.approvals.list({
       ...(query.state ? { state: query.state } : {}),
       limit: query.limit,
@@ -48,7 +48,7 @@ export async function approvalsRoutes(app: FastifyInstance, options: ApprovalsRo
   });
 
   app.get('/api/approvals/:id', async (request) => {
-    const { id } = parse(idParams, request.params);
+    const { id } = parseInput(idParams, request.params);
     return readable(request, id);
   });
 
@@ -57,7 +57,7 @@ export async function approvalsRoutes(app: FastifyInstance, options: ApprovalsRo
     ['deny', 'denied'],
   ] as const) {
     app.post(`/api/approvals/:id/${verb}`, async (request) => {
-      const { id } = parse(idParams, request.params);
+      const { id } = parseInput(idParams, request.params);
       await readable(request, id);
       const result = await policy.decideApproval(apiCaller(request), id, outcome, resourceUrl);
       if (result.code === 'forbidden') {

@@ -6,11 +6,12 @@ import {
   PROMETHEUS_CONTENT_TYPE,
   type SpanStore,
 } from '@parley/audit';
-import { type Clock, type EventBus, NotFoundError, ValidationError } from '@parley/core';
+import { type Clock, type EventBus, NotFoundError } from '@parley/core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { apiCaller } from './api-caller.ts';
 import { requireAdmin } from './audit-admin.ts';
+import { parseInput } from './parse-input.ts';
 import { endAtExpiry, openSseStream, type SseStream } from './sse-stream.ts';
 
 export interface AuditRoutesOptions {
@@ -38,12 +39,8 @@ const tracesQuery = z.strictObject({
 });
 const traceParams = z.strictObject({ traceId: z.string().regex(/^[0-9a-fA-F]{32}$/, 'must be 32 hex digits') });
 
-function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issues = result.error.issues.map((i) => ({ path: i.path.join('.') || '(query)', message: i.message }));
-  throw new ValidationError(`invalid request: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
-}
+/** Every input of these routes is a query or path parameter. */
+const parse = <S extends z.ZodType>(schema: S, value: unknown): z.output<S> => parseInput(schema, value, '(query)');
 
 /**
  * The admin API over the audit log and the span store (admin only), and the

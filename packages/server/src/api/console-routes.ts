@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { apiCaller, authenticateApiCaller } from './api-caller.ts';
 import { consoleAgentRoutes } from './console-agents.ts';
 import { consoleEventRoutes } from './console-events.ts';
-import { parse } from './policy-routes.ts';
+import { parseInput } from './parse-input.ts';
 
 export interface ConsoleRoutesOptions {
   spans: SpanStore;
@@ -114,7 +114,7 @@ export async function consoleRoutes(app: FastifyInstance, options: ConsoleRoutes
 
   app.get('/api/console/traces', async (request) => {
     const caller = apiCaller(request);
-    const { limit } = parse(tracesQuery, request.query);
+    const { limit } = parseInput(tracesQuery, request.query);
     const recent = isAdmin(caller)
       ? await spans.listTraces({ limit: SCAN })
       : await spans.listTraces({ limit: SCAN, traceIds: await ownTraceIds(caller) });
@@ -147,7 +147,7 @@ export async function consoleRoutes(app: FastifyInstance, options: ConsoleRoutes
 
   app.get('/api/console/traces/:traceId', async (request) => {
     const caller = apiCaller(request);
-    const { traceId } = parse(traceParams, request.params);
+    const { traceId } = parseInput(traceParams, request.params);
     const found = await spans.getTrace(traceId);
     // Unknown and not-yours look the same, so trace ids cannot be probed.
     if (found.length === 0 || (!isAdmin(caller) && !tookPart(caller, found))) {

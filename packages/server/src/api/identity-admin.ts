@@ -3,6 +3,7 @@ import { AuthenticationError, ForbiddenError, InsufficientScopeError, Validation
 import { describeApiKey, describePrincipal, type IdentityService } from '@parley/identity';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { parseInput } from './parse-input.ts';
 
 export interface IdentityAdminOptions {
   identity: IdentityService;
@@ -34,12 +35,8 @@ const nameParams = z.strictObject({ name });
 const idParams = z.strictObject({ id: z.string().min(1) });
 const revokeToken = z.strictObject({ token: z.string().min(1) });
 
-function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const result = schema.safeParse(value ?? {});
-  if (result.success) return result.data;
-  const issues = result.error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message }));
-  throw new ValidationError(`invalid request: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
-}
+/** An absent body is validated as `{}`, so its required fields are named. */
+const parse = <S extends z.ZodType>(schema: S, value: unknown): z.output<S> => parseInput(schema, value ?? {});
 
 /**
  * The identity admin API (role `admin` only): users, agents, API keys,

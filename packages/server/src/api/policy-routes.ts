@@ -1,4 +1,4 @@
-import { type Clock, NotFoundError, ValidationError } from '@parley/core';
+import { type Clock, NotFoundError } from '@parley/core';
 import {
   compilePolicies,
   explainInputSchema,
@@ -10,6 +10,7 @@ import {
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { apiCaller, authenticateApiCaller } from './api-caller.ts';
+import { parseInput } from './parse-input.ts';
 import { requireAllowed } from './policy-auth.ts';
 
 export interface PolicyRoutesOptions {
@@ -25,13 +26,6 @@ const documentName = z.strictObject({
 });
 const documentBody = z.strictObject({ text: z.string().max(1_000_000) });
 const validateBody = z.strictObject({ text: z.string().max(1_000_000), name: z.string().optional() });
-
-export function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issues = result.error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message }));
-  throw new ValidationError(`invalid request: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
-}
 
 function sendInvalid(reply: FastifyReply, error: PolicyInvalidError) {
   return reply
@@ -70,7 +64,7 @@ export async function policyRoutes(app: FastifyInstance, options: PolicyRoutesOp
 
   app.get('/api/policies/:name', async (request) => {
     may(apiCaller(request), 'policies/read');
-    const { name } = parse(documentName, request.params);
+    const { name } = parseInput(documentName, request.params);
     const document = await policy.policySet.document(name);
     if (!document) throw new NotFoundError(`policy document ${name}`);
     return document;
@@ -79,8 +73,8 @@ export async function policyRoutes(app: FastifyInstance, options: PolicyRoutesOp
   app.put('/api/policies/:name', async (request, reply) => {
     const caller = apiCaller(request);
     may(caller, 'policies/write');
-    const { name } = parse(documentName, request.params);
-    const { text } = parse(documentBody, request.body);
+    const { name } = parseInput(documentName, request.params);
+    const { text } = parseInput(documentBody, request.body);
     try {
       const { created } = await policy.policySet.putDocument(
         name,
@@ -96,7 +90,7 @@ export async function policyRoutes(app: FastifyInstance, options: PolicyRoutesOp
 
   app.delete('/api/policies/:name', async (request, reply) => {
     may(apiCaller(request), 'policies/write');
-    const { name } = parse(documentName, request.params);
+    const { name } = parseInput(documentName, request.params);
     try {
       await policy.policySet.deleteDocument(name);
       return reply.status(204).send();
@@ -108,7 +102,7 @@ export async function policyRoutes(app: FastifyInstance, options: PolicyRoutesOp
 
   app.post('/api/policies/validate', async (request) => {
     may(apiCaller(request), 'policies/read');
-    const { text, name } = parse(validateBody, request.body);
+    const { text, name } = parseInput(validateBody, request.body);
     const result = name
       ? await policy.policySet.check({ name, text })
       : compilePolicies([{ name: storeSourceName('(candidate)'), text }]);
@@ -119,7 +113,7 @@ export async function policyRoutes(app: FastifyInstance, options: PolicyRoutesOp
 
   app.post('/api/policy/explain', async (request) => {
     may(apiCaller(request), 'policies/read');
-    const input = parse(explainInputSchema, request.body);
+    const input = parseInput(explainInputSchema, request.body);
     return policy.explain(toDecisionRequest(input, options.clock.now()));
   });
 }
