@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { apiCaller } from './api-caller.ts';
 import { requireAdmin } from './audit-admin.ts';
 import { parseInput } from './parse-input.ts';
-import { endAtExpiry, openSseStream, type SseStream } from './sse-stream.ts';
+import { liveStreams } from './sse-stream.ts';
 
 export interface AuditRoutesOptions {
   audit: AuditLog;
@@ -49,11 +49,7 @@ const parse = <S extends z.ZodType>(schema: S, value: unknown): z.output<S> => p
  */
 export async function auditRoutes(app: FastifyInstance, options: AuditRoutesOptions): Promise<void> {
   const { audit, spans, metrics, bus, clock } = options;
-  const open = new Set<SseStream>();
-  // An open stream is never idle, so it would hold shutdown until the follower left.
-  app.addHook('preClose', async () => {
-    for (const stream of open) stream.end();
-  });
+  const openStream = liveStreams(app);
   app.get('/metrics', { logLevel: 'warn' }, async (_request, reply) => {
     void reply.header('content-type', PROMETHEUS_CONTENT_TYPE);
     return metrics.render();
@@ -83,8 +79,11 @@ export async function auditRoutes(app: FastifyInstance, options: AuditRoutesOpti
         typeof resumed === 'string' && resumed !== ''
           ? parse(lastEventId, resumed)
           : (query.after ?? (await audit.count()));
-      const stream = openSseStream(request, reply);
-      open.add(stream);
+      const stream = openStream(request, reply, {
+        expiresAt: apiCaller(request).expiresAt,
+        now: clock.now(),
+        heartbeatMs: options.heartbeatMs,
+      });
       let closed = false;
       let running = false;
       let pending = false;
@@ -118,15 +117,9 @@ export async function auditRoutes(app: FastifyInstance, options: AuditRoutesOpti
         })();
       };
       const unsubscribe = await bus.subscribe(AUDIT_APPENDED_TOPIC, wake);
-      const heartbeat = setInterval(() => stream.comment('keep-alive'), options.heartbeatMs ?? 15_000);
-      heartbeat.unref();
-      const cancelExpiry = endAtExpiry(stream, apiCaller(request).expiresAt, clock.now());
       stream.onClose(() => {
         closed = true;
-        open.delete(stream);
         unsubscribe();
-        clearInterval(heartbeat);
-        cancelExpiry();
       });
       stream.comment(`following after ${sent}`);
       wake();

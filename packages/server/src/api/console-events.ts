@@ -1,7 +1,7 @@
 import type { Caller, Clock, EventBus } from '@parley/core';
 import { APPROVAL_DECIDED_TOPIC, APPROVAL_REQUESTED_TOPIC, type PolicyService } from '@parley/policy';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { endAtExpiry, openSseStream, type SseStream } from './sse-stream.ts';
+import { liveStreams } from './sse-stream.ts';
 
 export interface ConsoleEventsOptions {
   bus: EventBus;
@@ -20,8 +20,6 @@ export const APPROVAL_EVENTS = {
   [APPROVAL_DECIDED_TOPIC]: 'approval.decided',
 } as const;
 
-const HEARTBEAT_MS = 15_000;
-
 /**
  * `GET /api/console/events`: a Server-Sent Events stream of approvals being
  * requested and decided, filtered to the ones the caller may read (the same
@@ -32,11 +30,7 @@ const HEARTBEAT_MS = 15_000;
  */
 export function consoleEventRoutes(app: FastifyInstance, options: ConsoleEventsOptions): void {
   const { bus, clock, resourceUrl } = options;
-  const open = new Set<SseStream>();
-  // An open stream is never idle, so it would hold shutdown until the browser left.
-  app.addHook('preClose', async () => {
-    for (const stream of open) stream.end();
-  });
+  const openStream = liveStreams(app);
   app.get('/api/console/events', async (request, reply) => {
     const caller = options.callerOf(request);
     const policy = options.policy();
@@ -45,8 +39,11 @@ export function consoleEventRoutes(app: FastifyInstance, options: ConsoleEventsO
         .status(503)
         .send({ error: { code: 'ERR_CONSOLE_NO_POLICY', message: 'approvals are not available' } });
     }
-    const stream = openSseStream(request, reply);
-    open.add(stream);
+    const stream = openStream(request, reply, {
+      expiresAt: caller.expiresAt,
+      now: clock.now(),
+      heartbeatMs: options.heartbeatMs,
+    });
     const forward = (topic: keyof typeof APPROVAL_EVENTS) => (payload: unknown) => {
       const id = (payload as { id?: unknown } | undefined)?.id;
       if (typeof id !== 'string') return;
@@ -64,14 +61,8 @@ export function consoleEventRoutes(app: FastifyInstance, options: ConsoleEventsO
         bus.subscribe(topic, forward(topic)),
       ),
     );
-    const heartbeat = setInterval(() => stream.comment('keep-alive'), options.heartbeatMs ?? HEARTBEAT_MS);
-    heartbeat.unref();
-    const cancelExpiry = endAtExpiry(stream, caller.expiresAt, clock.now());
     stream.onClose(() => {
-      open.delete(stream);
       for (const off of unsubscribe) off();
-      clearInterval(heartbeat);
-      cancelExpiry();
     });
     // Tells the client the stream is live, so it can load the list once and then rely on events.
     stream.send('ready', { at: clock.now() });

@@ -1,5 +1,5 @@
 import { SSE_HEADERS } from '@parley/core';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /** An open Server-Sent Events response. */
 export interface SseStream {
@@ -36,10 +36,44 @@ export function openSseStream(request: FastifyRequest, reply: FastifyReply): Sse
   };
 }
 
-/** Ends the stream when the caller's credential expires, so a stream never outlives it; returns the cancel. */
-export function endAtExpiry(stream: SseStream, expiresAt: number | undefined, now: number): () => void {
-  if (expiresAt === undefined) return () => {};
-  const timer = setTimeout(() => stream.end(), Math.min(Math.max(expiresAt - now, 0), 2_147_483_647));
-  timer.unref();
-  return () => clearTimeout(timer);
+const HEARTBEAT_MS = 15_000;
+
+export interface LiveStreamOptions {
+  /** The caller's credential expiry (epoch ms): the stream never outlives it. */
+  readonly expiresAt: number | undefined;
+  readonly now: number;
+  /** A comment line this often keeps proxies from closing an idle stream; ms. */
+  readonly heartbeatMs?: number | undefined;
+}
+
+/**
+ * Opens the long-lived SSE streams of one set of routes: each sends a
+ * keep-alive comment every heartbeat and ends when its caller's credential
+ * expires, and all of them end when the server shuts down (an open stream is
+ * never idle, so it would hold shutdown until the client left).
+ */
+export function liveStreams(
+  app: FastifyInstance,
+): (request: FastifyRequest, reply: FastifyReply, options: LiveStreamOptions) => SseStream {
+  const open = new Set<SseStream>();
+  app.addHook('preClose', async () => {
+    for (const stream of open) stream.end();
+  });
+  return (request, reply, options) => {
+    const stream = openSseStream(request, reply);
+    open.add(stream);
+    const heartbeat = setInterval(() => stream.comment('keep-alive'), options.heartbeatMs ?? HEARTBEAT_MS);
+    heartbeat.unref();
+    const expiry =
+      options.expiresAt === undefined
+        ? undefined
+        : setTimeout(() => stream.end(), Math.min(Math.max(options.expiresAt - options.now, 0), 2_147_483_647));
+    expiry?.unref();
+    stream.onClose(() => {
+      open.delete(stream);
+      clearInterval(heartbeat);
+      clearTimeout(expiry);
+    });
+    return stream;
+  };
 }
