@@ -20,6 +20,10 @@ export function openSseStream(request: FastifyRequest, reply: FastifyReply): Sse
   const raw = reply.raw;
   raw.writeHead(200, { ...SSE_HEADERS, 'x-request-id': request.id });
   raw.flushHeaders();
+  let closed = false;
+  raw.once('close', () => {
+    closed = true;
+  });
   const write = (chunk: string) => {
     if (!raw.writableEnded && !raw.destroyed) raw.write(chunk);
   };
@@ -30,8 +34,11 @@ export function openSseStream(request: FastifyRequest, reply: FastifyReply): Sse
     end: () => {
       if (!raw.writableEnded) raw.end();
     },
+    // A route that awaited something first (a bus subscription) may add its
+    // listener after the client already left; it still gets to clean up.
     onClose: (listener) => {
-      raw.once('close', listener);
+      if (closed) listener();
+      else raw.once('close', listener);
     },
   };
 }
