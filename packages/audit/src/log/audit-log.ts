@@ -6,7 +6,7 @@ import { withChainHead } from './chain-lock.ts';
 import type { AuditEntry, AuditEntryInput, AuditReceipt } from './entry.ts';
 import { hopToEntry } from './from-hop.ts';
 import { GroupCommit } from './group-commit.ts';
-import { entryHash } from './hash.ts';
+import { chainEntries } from './hash.ts';
 import { normalizeEntry, type UnchainedEntry } from './normalize.ts';
 import { type AuditQuery, auditQuerySchema, type ParsedAuditQuery } from './query.ts';
 import { entryToRow, rowToEntry } from './row.ts';
@@ -157,14 +157,7 @@ export class AuditLog {
   #appendChained(batch: readonly UnchainedEntry[]): Promise<AuditReceipt[]> {
     if (this.#appender) return this.#appender.append(batch);
     return withChainHead(this.#store, async (db, head) => {
-      let { seq, hash: prevHash } = head;
-      const chained: AuditEntry[] = batch.map((entry) => {
-        seq++;
-        const unhashed = { ...entry, seq, prevHash };
-        const hash = entryHash(unhashed);
-        prevHash = hash;
-        return { ...unhashed, hash };
-      });
+      const { entries: chained, head: next } = chainEntries(batch, head);
       for (let i = 0; i < chained.length; i += INSERT_CHUNK) {
         await db
           .insertInto('audit_log')
@@ -173,7 +166,7 @@ export class AuditLog {
       }
       return {
         result: chained.map((e) => ({ seq: e.seq, id: e.id, hash: e.hash })),
-        head: { seq, hash: prevHash },
+        head: next,
       };
     });
   }

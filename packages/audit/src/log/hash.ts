@@ -1,5 +1,7 @@
 import { canonicalDigest, canonicalJson, sha256Hex } from '@parley/core';
+import type { ChainHead } from './chain-lock.ts';
 import type { AuditEntry } from './entry.ts';
+import type { UnchainedEntry } from './normalize.ts';
 
 /** An entry without its own hash: what the hash covers. */
 export type UnhashedEntry = Omit<AuditEntry, 'hash'>;
@@ -11,6 +13,22 @@ export type UnhashedEntry = Omit<AuditEntry, 'hash'>;
  */
 export function entryHash(entry: UnhashedEntry): string {
   return sha256Hex(canonicalJson(entry));
+}
+
+/** Links a batch onto the chain after `head`: each entry gets the next `seq`, the previous hash and its own. */
+export function chainEntries(
+  batch: readonly UnchainedEntry[],
+  head: ChainHead,
+): { entries: AuditEntry[]; head: ChainHead } {
+  let { seq, hash: prevHash } = head;
+  const entries = batch.map((entry) => {
+    seq++;
+    const unhashed = { ...entry, seq, prevHash };
+    const hash = entryHash(unhashed);
+    prevHash = hash;
+    return { ...unhashed, hash };
+  });
+  return { entries, head: { seq, hash: prevHash } };
 }
 
 /** The digest stored in place of arguments; undefined when there are none. */

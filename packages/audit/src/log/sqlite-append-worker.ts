@@ -4,7 +4,7 @@
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AuditReceipt } from './entry.ts';
-import { entryHash } from './hash.ts';
+import { chainEntries } from './hash.ts';
 import type { UnchainedEntry } from './normalize.ts';
 import { entryToRow } from './row.ts';
 
@@ -59,21 +59,14 @@ function append(batch: readonly UnchainedEntry[]): AuditReceipt[] {
   try {
     const head = readHead.get() as { seq: number | bigint; hash: string } | undefined;
     if (!head) throw new Error('audit chain head row is missing (migration 0300 not applied?)');
-    let seq = Number(head.seq);
-    let prevHash = head.hash;
-    const receipts: AuditReceipt[] = [];
-    for (const entry of batch) {
-      seq++;
-      const unhashed = { ...entry, seq, prevHash };
-      const hash = entryHash(unhashed);
-      const row: Record<string, unknown> = entryToRow({ ...unhashed, hash });
+    const chained = chainEntries(batch, { seq: Number(head.seq), hash: head.hash });
+    for (const entry of chained.entries) {
+      const row: Record<string, unknown> = entryToRow(entry);
       insert.run(...COLUMNS.map((column) => (row[column] ?? null) as SQLInputValue));
-      receipts.push({ seq, id: entry.id, hash });
-      prevHash = hash;
     }
-    writeHead.run(seq, prevHash);
+    writeHead.run(chained.head.seq, chained.head.hash);
     db.exec('COMMIT');
-    return receipts;
+    return chained.entries.map((e) => ({ seq: e.seq, id: e.id, hash: e.hash }));
   } catch (error) {
     if (db.isTransaction) db.exec('ROLLBACK');
     throw error;
