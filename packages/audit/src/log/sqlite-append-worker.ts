@@ -1,7 +1,7 @@
 // The SQLite audit appender's thread: its own connection to the store's file,
 // so hashing, inserting and the synchronous fsync of each commit happen off
 // the server's event loop. See sqlite-appender.ts.
-import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AuditReceipt } from './entry.ts';
 import { chainEntries } from './hash.ts';
@@ -22,34 +22,19 @@ db.exec('PRAGMA journal_mode = WAL');
 db.exec('PRAGMA synchronous = FULL');
 db.exec('PRAGMA busy_timeout = 5000');
 
-/** The columns of `entryToRow`, in one fixed order for the prepared INSERT. */
-const COLUMNS = [
-  'seq',
-  'id',
-  'time',
-  'kind',
-  'principal',
-  'on_behalf_of',
-  'actor_chain',
-  'client_id',
-  'protocol',
-  'action',
-  'resource',
-  'decision',
-  'policies',
-  'approval_id',
-  'args_digest',
-  'outcome',
-  'error',
-  'latency_ms',
-  'trace_id',
-  'detail',
-  'prev_hash',
-  'hash',
-] as const;
-const insert = db.prepare(
-  `INSERT INTO audit_log (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`,
-);
+/** The INSERT for `entryToRow`'s columns, prepared on first use (its keys are the one list of them). */
+let insert: { readonly columns: readonly string[]; readonly statement: StatementSync } | undefined;
+function insertRow(row: Record<string, unknown>): void {
+  if (!insert) {
+    const columns = Object.keys(row);
+    const statement = db.prepare(
+      `INSERT INTO audit_log (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+    );
+    insert = { columns, statement };
+  }
+  insert.statement.run(...insert.columns.map((column) => (row[column] ?? null) as SQLInputValue));
+}
+
 const readHead = db.prepare('SELECT seq, hash FROM audit_chain_head WHERE id = 1');
 const writeHead = db.prepare('UPDATE audit_chain_head SET seq = ?, hash = ? WHERE id = 1');
 
@@ -60,10 +45,7 @@ function append(batch: readonly UnchainedEntry[]): AuditReceipt[] {
     const head = readHead.get() as { seq: number | bigint; hash: string } | undefined;
     if (!head) throw new Error('audit chain head row is missing (migration 0300 not applied?)');
     const chained = chainEntries(batch, { seq: Number(head.seq), hash: head.hash });
-    for (const entry of chained.entries) {
-      const row: Record<string, unknown> = entryToRow(entry);
-      insert.run(...COLUMNS.map((column) => (row[column] ?? null) as SQLInputValue));
-    }
+    for (const entry of chained.entries) insertRow(entryToRow(entry));
     writeHead.run(chained.head.seq, chained.head.hash);
     db.exec('COMMIT');
     return chained.entries.map((e) => ({ seq: e.seq, id: e.id, hash: e.hash }));
