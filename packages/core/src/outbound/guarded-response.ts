@@ -1,11 +1,7 @@
 import { OutboundError } from '../errors/parley-error.ts';
 
-/**
- * A response fetched by the guarded client, its body already read under the
- * size cap (decoded when it was gzip, deflate or br).
- * @see https://fetch.spec.whatwg.org/#response-class
- */
-export interface GuardedResponse {
+/** What every response of the guarded client says besides its body. */
+interface GuardedResponseStatus {
   readonly status: number;
   readonly statusText: string;
   /** True for a 2xx status. */
@@ -14,6 +10,14 @@ export interface GuardedResponse {
   /** The final URL, after redirects. */
   readonly url: string;
   readonly redirected: boolean;
+}
+
+/**
+ * A response fetched by the guarded client, its body already read under the
+ * size cap (decoded when it was gzip, deflate or br).
+ * @see https://fetch.spec.whatwg.org/#response-class
+ */
+export interface GuardedResponse extends GuardedResponseStatus {
   /** False: the body was read in full, under the size and time caps. */
   readonly streamed: false;
   readonly body: Uint8Array<ArrayBuffer>;
@@ -31,15 +35,7 @@ export interface GuardedResponse {
  * @see https://fetch.spec.whatwg.org/#response-class
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html
  */
-export interface GuardedStreamResponse {
-  readonly status: number;
-  readonly statusText: string;
-  /** True for a 2xx status. */
-  readonly ok: boolean;
-  readonly headers: Headers;
-  /** The final URL, after redirects. */
-  readonly url: string;
-  readonly redirected: boolean;
+export interface GuardedStreamResponse extends GuardedResponseStatus {
   /** True: the body is a stream; cancel it when done with it early, to close the connection. */
   readonly streamed: true;
   /** The body, decoded when it was gzip, deflate or br, read from the socket only as fast as it is consumed. */
