@@ -13,6 +13,7 @@ export {
   StoreError,
   ValidationError,
 } from './errors/parley-error.ts';
+export { serverSentData } from './http/server-sent-data.ts';
 export { SSE_HEADERS } from './http/sse-headers.ts';
 export { canonicalDigest, canonicalJson, sha256Hex } from './json/canonical.ts';
 export { createLogger, type Logger, type LoggerSettings, REDACTED_PATHS, silentLogger } from './log/logger.ts';

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ParleyError } from '@parley/core';
+import { ParleyError, serverSentData } from '@parley/core';
 import { z } from 'zod';
-import { serverSentData } from '../server-sent-data.ts';
 
 /** RFC 8693 token type of a Parley API key used as the subject token. */
 

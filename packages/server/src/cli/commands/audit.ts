@@ -1,12 +1,11 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import type { AuditEntry, VerifyResult } from '@parley/audit';
-import { isParleyError } from '@parley/core';
+import { isParleyError, serverSentData } from '@parley/core';
 import { type Command, Option } from 'commander';
 import { ApiClient, type ApiFlags, withApiOptions } from '../api-client.ts';
 import { EXIT_FAILURE } from '../cli-error.ts';
 import { printData } from '../output.ts';
-import { serverSentData } from '../server-sent-data.ts';
 import { formatEntry, formatVerify } from './audit-format.ts';
 
 type Run = (action: () => Promise<number | undefined>, flags?: { json?: boolean }) => Promise<void>;
