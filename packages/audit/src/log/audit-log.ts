@@ -7,7 +7,7 @@ import type { AuditEntry, AuditEntryInput, AuditReceipt } from './entry.ts';
 import { hopToEntry } from './from-hop.ts';
 import { GroupCommit } from './group-commit.ts';
 import { chainEntries } from './hash.ts';
-import { normalizeEntry, type UnchainedEntry } from './normalize.ts';
+import { normalizeEntry, normalizeOwnEntry, type UnchainedEntry } from './normalize.ts';
 import { type AuditQuery, auditQuerySchema, type ParsedAuditQuery } from './query.ts';
 import { entryToRow, rowToEntry } from './row.ts';
 import { SqliteAppender } from './sqlite-appender.ts';
@@ -68,7 +68,13 @@ export class AuditLog {
 
   /** Appends the entry for one pipeline hop (the pipeline's `record` step). */
   recordHop(hop: HopRecord, traceId?: string): Promise<AuditReceipt> {
-    return this.record(hopToEntry(hop, traceId));
+    let normalized: UnchainedEntry;
+    try {
+      normalized = normalizeOwnEntry(hopToEntry(hop, traceId), this.#clock);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#writer.submit(normalized);
   }
 
   /** Entries matching `query`: newest first, or oldest first after `query.after`. */

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '@parley/core';
+import type { z } from 'zod';
 import { AuditError } from '../errors.ts';
-import { type AuditEntry, auditEntryInputSchema } from './entry.ts';
+import { type AuditEntry, type AuditEntryInput, auditEntryInputSchema } from './entry.ts';
 import { digestArguments } from './hash.ts';
 import { redactText, redactValue } from './redact.ts';
 
@@ -19,7 +20,23 @@ export function normalizeEntry(input: unknown, clock: Clock): UnchainedEntry {
     const where = parsed.error.issues.map((i) => `${i.path.join('.') || '(entry)'}: ${i.message}`).join('; ');
     throw new AuditError('ERR_AUDIT_INVALID_ENTRY', `invalid audit entry: ${where}`, { status: 400 });
   }
-  const e = parsed.data;
+  return normalizeParsed(parsed.data, clock);
+}
+
+/**
+ * The same for an entry Parley built itself (a pipeline hop): typed by
+ * construction, so the schema pass (a third of recording a hop) is skipped.
+ * Its strings are not length-checked: refusing an over-long tool name would
+ * lose the entry of a call that happened.
+ */
+export function normalizeOwnEntry(input: AuditEntryInput, clock: Clock): UnchainedEntry {
+  return normalizeParsed(
+    { ...input, actorChain: input.actorChain ?? [], policies: input.policies ?? [], detail: input.detail ?? {} },
+    clock,
+  );
+}
+
+function normalizeParsed(e: z.output<typeof auditEntryInputSchema>, clock: Clock): UnchainedEntry {
   const detail = JSON.parse(JSON.stringify(redactValue(e.detail) ?? {})) as Record<string, unknown>;
   return {
     id: randomUUID(),
