@@ -5,14 +5,13 @@ import {
   Server,
   type ServerContext,
 } from '@modelcontextprotocol/server';
-import type { Caller, GuardDecision, GuardedAction, HopRecord, Logger, RequestPipeline } from '@parley/core';
+import type { Caller, GuardedAction, Logger, RequestPipeline } from '@parley/core';
 import { McpErrorCode, McpGatewayError } from '../errors.ts';
-import type { CallRelay } from '../upstream/call-relay.ts';
 import type { UpstreamCredentials } from '../upstream/credentials.ts';
 import type { Upstream } from '../upstream/upstream.ts';
 import type { Federation } from './federation.ts';
-import { authorizeAction } from './guard.ts';
 import { type LocalToolContext, localToolDefinition } from './local-tools.ts';
+import { type HopContext, runHop } from './run-hop.ts';
 
 /** Who is on the other side of one front-door session (or one stateless request). */
 export interface GatewaySession {
@@ -37,6 +36,9 @@ export interface GatewayDeps {
   readonly onSubscribe?: (uri: string, subscribed: boolean) => void;
 }
 
+/** Who the gateway says it is (`initialize`, and each 2026-07-28 result's `_meta`). */
+export const GATEWAY_INFO = { name: 'parley', title: 'Parley MCP gateway', version: '0.1.0' } as const;
+
 /**
  * The gateway as an MCP server, for one session: lists are the federated
  * catalog filtered by policy; every call runs the pipeline (decide, approve,
@@ -45,37 +47,20 @@ export interface GatewayDeps {
  * @see https://modelcontextprotocol.io/specification/2025-11-25/server
  */
 export function createGatewayServer(deps: GatewayDeps, session: GatewaySession): Server {
-  const server = new Server(
-    { name: 'parley', title: 'Parley MCP gateway', version: '0.1.0' },
-    {
-      capabilities: {
-        tools: { listChanged: true },
-        resources: { listChanged: true, subscribe: true },
-        prompts: { listChanged: true },
-        completions: {},
-        logging: {},
-      },
-      instructions: 'Parley federates the MCP servers of your organisation; tool names are <server>.<tool>.',
+  const server = new Server(GATEWAY_INFO, {
+    capabilities: {
+      tools: { listChanged: true },
+      resources: { listChanged: true, subscribe: true },
+      prompts: { listChanged: true },
+      completions: {},
+      logging: {},
     },
-  );
+    instructions: 'Parley federates the MCP servers of your organisation; tool names are <server>.<tool>.',
+  });
   const { federation, pipeline } = deps;
   const vs = session.virtualServer;
-  const action = (
-    name: string,
-    type: string,
-    id: string,
-    server: string,
-    args?: Record<string, unknown>,
-  ): GuardedAction => ({
-    protocol: 'mcp',
-    action: name,
-    resource: { type, id },
-    // An McpServer is its own top: a parent here would be a cycle in Cedar's entity graph.
-    parents: type === 'McpServer' ? [] : [{ type: 'McpServer', id: server }],
-    ...(args === undefined ? {} : { arguments: args }),
-    audience: session.audience,
-    ...(session.sourceIp === undefined ? {} : { sourceIp: session.sourceIp }),
-  });
+  const action = (name: string, type: string, id: string, server: string, args?: Record<string, unknown>) =>
+    guardedAction(session, name, type, id, server, args);
 
   server.setRequestHandler('tools/list', async () => {
     const tools = [
@@ -101,7 +86,7 @@ export function createGatewayServer(deps: GatewayDeps, session: GatewaySession):
     if (local) {
       const guarded = action('tools/call', 'Tool', local.name, local.server, args ?? {});
       // Built-in tools are Parley's own code: no pin to check, no upstream credential.
-      return (await run(deps, session, guarded, ctx, (relay) => {
+      return (await runHop(deps, session, guarded, sdkHop(ctx, session), (relay) => {
         const context: LocalToolContext = {
           signal: relay.signal,
           ...(relay.onProgress ? { sendProgress: relay.onProgress } : {}),
@@ -121,7 +106,7 @@ export function createGatewayServer(deps: GatewayDeps, session: GatewaySession):
       found.upstream.name,
       args ?? {},
     );
-    return (await run(deps, session, guarded, ctx, async (relay) => {
+    return (await runHop(deps, session, guarded, sdkHop(ctx, session), async (relay) => {
       if (found.quarantined) {
         throw new McpGatewayError('ERR_MCP_TOOL_QUARANTINED', McpErrorCode.ToolQuarantined, 'tool definition changed', {
           publicMessage: `tool ${name} changed since it was approved and is quarantined until an administrator accepts it`,
@@ -150,7 +135,7 @@ export function createGatewayServer(deps: GatewayDeps, session: GatewaySession):
       found.upstream.name,
       request.params.arguments,
     );
-    return run(deps, session, guarded, ctx, (relay) =>
+    return runHop(deps, session, guarded, sdkHop(ctx, session), (relay) =>
       found.upstream.getPrompt(found.prompt.name, request.params.arguments, relay),
     );
   });
@@ -173,7 +158,7 @@ export function createGatewayServer(deps: GatewayDeps, session: GatewaySession):
     const found = federation.findResource(uri, vs);
     if (!found) throw new ProtocolError(McpErrorCode.ResourceNotFound, 'Resource not found', { uri });
     const guarded = action('resources/read', 'Resource', uri, found.upstream.name);
-    return run(deps, session, guarded, ctx, (relay) => found.upstream.readResource(uri, relay));
+    return runHop(deps, session, guarded, sdkHop(ctx, session), (relay) => found.upstream.readResource(uri, relay));
   });
 
   server.setRequestHandler('resources/subscribe', async (request, ctx) => {
@@ -181,7 +166,7 @@ export function createGatewayServer(deps: GatewayDeps, session: GatewaySession):
     const found = federation.findResource(uri, vs);
     if (!found) throw new ProtocolError(McpErrorCode.ResourceNotFound, 'Resource not found', { uri });
     const guarded = action('resources/subscribe', 'Resource', uri, found.upstream.name);
-    await run(deps, session, guarded, ctx, async (relay) => {
+    await runHop(deps, session, guarded, sdkHop(ctx, session), async (relay) => {
       if (found.upstream.capabilities?.resources?.subscribe) await found.upstream.subscribeResource(uri, relay);
       deps.onSubscribe?.(uri, true);
       return {};
@@ -208,10 +193,31 @@ export function createGatewayServer(deps: GatewayDeps, session: GatewaySession):
     if (!upstream?.capabilities?.completions) return { completion: { values: [], hasMore: false } };
     const target = upstream;
     const guarded = action('completion/complete', 'McpServer', target.name, target.name);
-    return run(deps, session, guarded, ctx, (relay) => target.complete(params, relay));
+    return runHop(deps, session, guarded, sdkHop(ctx, session), (relay) => target.complete(params, relay));
   });
 
   return server;
+}
+
+/** What the pipeline decides on for one MCP request: `name` on `type::id`, inside `McpServer::server`. */
+export function guardedAction(
+  session: GatewaySession,
+  name: string,
+  type: string,
+  id: string,
+  server: string,
+  args?: Record<string, unknown>,
+): GuardedAction {
+  return {
+    protocol: 'mcp',
+    action: name,
+    resource: { type, id },
+    // An McpServer is its own top: a parent here would be a cycle in Cedar's entity graph.
+    parents: type === 'McpServer' ? [] : [{ type: 'McpServer', id: server }],
+    ...(args === undefined ? {} : { arguments: args }),
+    audience: session.audience,
+    ...(session.sourceIp === undefined ? {} : { sourceIp: session.sourceIp }),
+  };
 }
 
 /** Form mode is what `elicitation: {}` meant before URL mode existed. @see https://modelcontextprotocol.io/specification/2025-11-25/client/elicitation#capabilities */
@@ -225,40 +231,13 @@ function templateOwner(federation: Federation, uriTemplate: string, vs: string |
   return federation.resourceTemplates(vs).find((t) => t.template.uriTemplate === uriTemplate)?.upstream;
 }
 
-/** decide → approve → credential → forward (with relays) → record, errors normalized for the wire. */
-async function run<T>(
-  deps: GatewayDeps,
-  session: GatewaySession,
-  guarded: GuardedAction,
-  ctx: ServerContext,
-  forward: (relay: CallRelay) => Promise<T>,
-): Promise<T> {
-  const started = deps.now();
-  let decision: GuardDecision | undefined;
-  const record = (outcome: HopRecord['outcome'], error?: string) =>
-    deps.pipeline
-      .record({
-        caller: session.caller,
-        action: guarded,
-        decision,
-        outcome,
-        ...(error === undefined ? {} : { error }),
-        latencyMs: deps.now() - started,
-      })
-      .catch((err: unknown) => deps.logger.error({ err }, 'recording an MCP hop failed'));
-  try {
-    decision = await authorizeAction(deps.pipeline, session.caller, guarded, {
-      approvalWait: deps.approvalWait,
-      signal: ctx.mcpReq.signal,
-      ...(session.urlElicitation()
-        ? { elicitUrl: (params) => ctx.mcpReq.elicitInput({ mode: 'url', ...params }) }
-        : {}),
-    });
-    const upstreamName = guarded.parents?.[0]?.id ?? guarded.resource.id;
-    const upstream = deps.federation.get(upstreamName);
-    const headers = upstream ? await deps.credentials(upstream).forCaller(session.caller) : {};
-    const progressToken = ctx.mcpReq._meta?.progressToken;
-    const relay: CallRelay = {
+/** The hop context of a request the SDK's server dispatched: its signal, and relays back through it. */
+function sdkHop(ctx: ServerContext, session: GatewaySession): HopContext {
+  const progressToken = ctx.mcpReq._meta?.progressToken;
+  return {
+    signal: ctx.mcpReq.signal,
+    ...(session.urlElicitation() ? { elicitUrl: (params) => ctx.mcpReq.elicitInput({ mode: 'url', ...params }) } : {}),
+    relay: (headers) => ({
       signal: ctx.mcpReq.signal,
       headers,
       onLog: (level, data, logger) => void ctx.mcpReq.log(level, data, logger).catch(() => {}),
@@ -272,39 +251,6 @@ async function run<T>(
                 .notify({ method: 'notifications/progress', params: { progressToken, ...progress } })
                 .catch(() => {}),
           }),
-    };
-    const result = await deps.pipeline.forward(guarded, () => forward(relay));
-    await record('ok');
-    return result;
-  } catch (error) {
-    await record(outcomeOf(error), error instanceof Error ? error.message : String(error));
-    throw toProtocolError(error, deps.logger);
-  }
-}
-
-function outcomeOf(error: unknown): HopRecord['outcome'] {
-  if (!(error instanceof McpGatewayError)) return 'error';
-  if (error.code === 'ERR_MCP_APPROVAL_PENDING') return 'pending';
-  if (
-    error.code === 'ERR_MCP_POLICY_DENIED' ||
-    error.code.startsWith('ERR_MCP_APPROVAL') ||
-    error.code === 'ERR_MCP_TOOL_QUARANTINED'
-  ) {
-    return 'denied';
-  }
-  return 'error';
-}
-
-/** Anything thrown becomes a JSON-RPC error with a public message; detail stays in the log. */
-export function toProtocolError(error: unknown, logger: Logger): ProtocolError {
-  if (error instanceof McpGatewayError) {
-    return new ProtocolError(error.rpcCode, error.publicMessage, { code: error.code, ...error.data });
-  }
-  if (error instanceof ProtocolError) return error;
-  if (error instanceof Error && typeof (error as { code?: unknown }).code === 'number') {
-    const { code, data } = error as Error & { code: number; data?: unknown };
-    return new ProtocolError(code, error.message, data);
-  }
-  logger.error({ err: error }, 'MCP request failed');
-  return new ProtocolError(McpErrorCode.InternalError, 'internal error');
+    }),
+  };
 }

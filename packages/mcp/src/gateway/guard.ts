@@ -8,6 +8,8 @@ export interface ApprovalOptions {
   /** Sends a URL-mode elicitation to the caller, when its client declared support. */
   readonly elicitUrl?: (params: { message: string; url: string; elicitationId: string }) => Promise<ElicitResult>;
   readonly signal: AbortSignal;
+  /** Learns the policy decision as soon as it is made, so a refusal is audited with it. */
+  readonly onDecision?: (decision: GuardDecision) => void;
 }
 
 /**
@@ -25,6 +27,7 @@ export async function authorizeAction(
   options: ApprovalOptions,
 ): Promise<GuardDecision> {
   const decision = await pipeline.decide(caller, action);
+  options.onDecision?.(decision);
   if (decision.effect === 'deny') {
     throw new McpGatewayError(
       'ERR_MCP_POLICY_DENIED',
