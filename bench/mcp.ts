@@ -182,6 +182,7 @@ async function main(): Promise<void> {
           { name: 'everything', url: upstreams.everything },
         ],
         rateLimit: { requests: 10_000_000, window: '1m' },
+        directToolCalls: process.env.DIRECT !== '0',
       },
     }),
     mode: 'dev',

@@ -144,6 +144,13 @@ export const mcpSchema = z
       .strictObject({ requests: z.coerce.number().int().positive().default(600), window: duration.prefault('1m') })
       .prefault({}),
     /**
+     * Serve plain stateless `tools/call` requests (2026-07-28, no progress,
+     * logs or input requests) to HTTP upstreams without the MCP SDK's
+     * per-request server and client: same checks, same answers, a fraction of
+     * the cost. `false` sends every request through the SDK.
+     */
+    directToolCalls: z.boolean().default(true),
+    /**
      * The key sealing per-user upstream credentials: 32 bytes, base64. Absent:
      * generated once into `<dataDir>/credential-key` (mode 0600).
      */

@@ -20,6 +20,7 @@ export const McpErrorCode = {
   ToolQuarantined: -32008,
   UpstreamUnavailable: -32010,
   UpstreamCredential: -32011,
+  UpstreamAnswer: -32012,
 } as const;
 
 /**

@@ -5,6 +5,7 @@ import {
   ConflictError,
   type EventBus,
   type GuardedAction,
+  type GuardedFetch,
   type Logger,
   NotFoundError,
   type RequestPipeline,
@@ -41,6 +42,12 @@ export interface McpGatewayOptions {
   readonly config: Config['mcp'];
   /** How HTTP upstreams are fetched; pass the guarded client (`toFetch(createGuardedFetch(...))`). */
   readonly fetch?: typeof fetch;
+  /**
+   * The guarded client itself: plain 2026-07-28 `tools/call` requests go out
+   * through it without an SDK client (`mcp.directToolCalls`). Without it,
+   * every call takes the SDK path.
+   */
+  readonly guardedFetch?: GuardedFetch;
   /** Environment for `valueEnv` / `clientSecretEnv` secrets (default `process.env`). */
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly scopesSupported?: readonly string[];
@@ -105,6 +112,7 @@ export class McpGateway {
       virtualServers: options.config.virtualServers,
       upstreamOptions: (definition) => ({
         fetch: fetchUpstream,
+        ...(options.guardedFetch && options.config.directToolCalls ? { guardedFetch: options.guardedFetch } : {}),
         gatewayHeaders: () => this.#credentialsFor(definition).forGateway(),
         ...(options.requestTimeout === undefined ? {} : { requestTimeout: options.requestTimeout }),
         ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
@@ -158,6 +166,7 @@ export class McpGateway {
       logger: options.logger,
       now: () => options.clock.now(),
       allowedHostnames,
+      directToolCalls: options.config.directToolCalls,
     });
     registerProtectedResourceMetadata(options.app, {
       baseUrl: options.baseUrl,

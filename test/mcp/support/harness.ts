@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { configSchema } from '@parley/config';
-import { type Clock, silentLogger, systemClock } from '@parley/core';
+import { type Clock, createGuardedFetch, silentLogger, systemClock } from '@parley/core';
 import {
   createCalendarServer,
   createRoomsServer,
@@ -82,6 +82,8 @@ export async function startHarness(options: {
     logger,
     pipeline,
     config,
+    // Plain 2026-07-28 tool calls go out through the guarded client, as in the mesh.
+    guardedFetch: createGuardedFetch({ allowPrivateNetworks: true, allowHttp: true }),
     backoff: { initialMs: 50, maxMs: 500 },
     requestTimeout: 15_000,
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),

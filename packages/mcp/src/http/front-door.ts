@@ -5,6 +5,7 @@ import {
   isInitializeRequest,
   isLegacyRequest,
   type McpHttpHandler,
+  validateHostHeader,
   WebStandardStreamableHTTPServerTransport,
 } from '@modelcontextprotocol/server';
 import {
@@ -17,10 +18,12 @@ import {
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Federation } from '../gateway/federation.ts';
 import { createGatewayServer, type GatewayDeps, type GatewaySession } from '../gateway/gateway-server.ts';
+import { answerPlainCall, plainTarget } from '../gateway/plain-call-handler.ts';
 import type { CatalogKind } from '../upstream/upstream.ts';
 import { MemoryEventStore } from './event-store.ts';
+import { plainToolCall } from './plain-tool-call.ts';
 import type { RateLimiter } from './rate-limiter.ts';
-import { sendWebResponse } from './send-response.ts';
+import { sendJson, sendWebResponse } from './send-response.ts';
 import { type LegacySession, SessionTable } from './sessions.ts';
 
 export interface FrontDoorOptions {
@@ -35,6 +38,8 @@ export interface FrontDoorOptions {
   /** Host names accepted in `Host` (DNS-rebinding protection). */
   readonly allowedHostnames: readonly string[];
   readonly sessionIdleMs?: number;
+  /** Answer plain stateless `tools/call` requests without the SDK (`mcp.directToolCalls`, default true). */
+  readonly directToolCalls?: boolean;
 }
 
 /** What the rest of the gateway needs from the front door. */
@@ -79,14 +84,18 @@ export function registerFrontDoor(options: FrontDoorOptions): FrontDoor {
     const resourceUrl = `${options.baseUrl}/mcp${virtualServer === undefined ? '' : `/${virtualServer}`}`;
     const abort = new AbortController();
     const body = request.method === 'POST' && Buffer.isBuffer(request.body) ? request.body : undefined;
-    const webRequest = new Request(new URL(request.url, `http://${request.headers.host ?? '127.0.0.1'}`), {
-      method: request.method,
-      headers: toHeaders(request.headers),
-      ...(body === undefined ? {} : { body: new Uint8Array(body) }),
-      signal: abort.signal,
-    });
-    const rejected = hostHeaderValidationResponse(webRequest, [...options.allowedHostnames]);
-    if (rejected) return sendWebResponse(reply, rejected, () => abort.abort());
+    const toWebRequest = () =>
+      new Request(new URL(request.url, `http://${request.headers.host ?? '127.0.0.1'}`), {
+        method: request.method,
+        headers: toHeaders(request.headers),
+        ...(body === undefined ? {} : { body: new Uint8Array(body) }),
+        signal: abort.signal,
+      });
+    if (!validateHostHeader(request.headers.host, [...options.allowedHostnames]).ok) {
+      const webRequest = toWebRequest();
+      const rejected = hostHeaderValidationResponse(webRequest, [...options.allowedHostnames]);
+      if (rejected) return sendWebResponse(reply, rejected, () => abort.abort());
+    }
 
     let caller: Caller;
     try {
@@ -108,20 +117,26 @@ export function registerFrontDoor(options: FrontDoorOptions): FrontDoor {
       return reply.status(429).header('retry-after', String(retryAfter)).send(rpcError(-32029, 'rate limit exceeded'));
     }
 
-    let response: Response;
     const sourceIp = request.ip;
     // Parsed once here and handed to the SDK, which would otherwise clone, read and parse the body twice.
     const parsedBody = parseJsonBody(body);
+    const plain = options.directToolCalls === false ? undefined : plainToolCall(request.headers, parsedBody);
+    if (plain) {
+      const target = plainTarget(federation, plain.name, virtualServer);
+      if (target) {
+        const session = modernSession(caller, virtualServer, resourceUrl, sourceIp);
+        reply.raw.once('close', () => {
+          if (!reply.raw.writableFinished) abort.abort();
+        });
+        return sendJson(reply, await answerPlainCall(deps, session, target, plain, abort.signal));
+      }
+    }
+    const webRequest = toWebRequest();
+    let response: Response;
     if (await isLegacyRequest(webRequest, parsedBody)) {
       response = await handleLegacy(webRequest, caller, virtualServer, resourceUrl, sourceIp, parsedBody);
     } else {
-      const session: GatewaySession = {
-        caller,
-        virtualServer,
-        audience: resourceUrl,
-        sourceIp,
-        urlElicitation: () => false,
-      };
+      const session = modernSession(caller, virtualServer, resourceUrl, sourceIp);
       response = await modern.fetch(webRequest, {
         authInfo: { token: '', clientId: caller.clientId ?? '', scopes: [...caller.scopes], extra: { session } },
         ...(parsedBody === undefined ? {} : { parsedBody }),
@@ -238,6 +253,16 @@ function parseJsonBody(body: Buffer | undefined): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** A stateless (2026-07-28) request's session: no URL elicitation, which needs a 2025-era stream. */
+function modernSession(
+  caller: Caller,
+  virtualServer: string | undefined,
+  audience: string,
+  sourceIp: string,
+): GatewaySession {
+  return { caller, virtualServer, audience, sourceIp, urlElicitation: () => false };
 }
 
 function isInitialize(parsed: unknown): boolean {

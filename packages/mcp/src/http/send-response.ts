@@ -52,3 +52,15 @@ export async function sendWebResponse(reply: FastifyReply, response: Response, o
     raw.end();
   }
 }
+
+/** Writes a JSON-RPC answer in one write, with its length. */
+export function sendJson(reply: FastifyReply, body: string): void {
+  reply.hijack();
+  const payload = Buffer.from(body);
+  reply.raw.writeHead(200, {
+    'content-type': 'application/json',
+    'content-length': String(payload.length),
+    'x-request-id': String(reply.request.id),
+  });
+  reply.raw.end(payload);
+}

@@ -5,6 +5,7 @@ import {
   type GetPromptResult,
   type McpSubscription,
   type Prompt,
+  ProtocolError,
   type ReadResourceResult,
   type Resource,
   type ResourceTemplateType as ResourceTemplate,
@@ -13,10 +14,11 @@ import {
   type Tool,
   type Transport,
 } from '@modelcontextprotocol/client';
-import type { Clock, Logger } from '@parley/core';
+import type { Clock, GuardedFetch, Logger } from '@parley/core';
 import { McpErrorCode, McpGatewayError } from '../errors.ts';
 import { type CallRelay, currentRelay } from './call-relay.ts';
 import { isHttpUpstream, type UpstreamDefinition } from './definition.ts';
+import { isPlainTool, sendPlainCall } from './plain-call.ts';
 import { CleanStdioTransport } from './stdio-transport.ts';
 
 export type UpstreamStatus = 'connecting' | 'ready' | 'down' | 'stopped';
@@ -36,6 +38,8 @@ export interface UpstreamOptions {
   readonly logger: Logger;
   /** The fetch HTTP upstreams are reached with (the guarded client, in production). */
   readonly fetch: typeof fetch;
+  /** The guarded client itself, for plain `tools/call` without the SDK client (see `callToolPlain`). */
+  readonly guardedFetch?: GuardedFetch;
   /** Headers for calls made for no caller in particular (connect, listing). */
   readonly gatewayHeaders: () => Promise<Record<string, string>>;
   readonly onCatalogChange: (upstream: Upstream, kind: CatalogKind) => void | Promise<void>;
@@ -78,6 +82,7 @@ export class Upstream {
   #stderr: string[] = [];
   /** 2026-07-28 upstreams: one `subscriptions/listen` stream per subscribed URI. */
   #listens = new Map<string, Promise<McpSubscription>>();
+  #plainIds = 0;
 
   constructor(options: UpstreamOptions) {
     this.#options = options;
@@ -275,6 +280,51 @@ export class Upstream {
           options,
         ) as Promise<CallToolResult>,
     );
+  }
+
+  /**
+   * Whether a call to `tool` can go out as one plain POST (`callToolPlain`):
+   * a connected HTTP upstream on 2026-07-28 or later, reached through the
+   * guarded client, and a tool that needs no `Mcp-Param` headers.
+   */
+  acceptsPlainCall(tool: Tool): boolean {
+    return (
+      this.#status === 'ready' &&
+      this.#options.guardedFetch !== undefined &&
+      isHttpUpstream(this.definition) &&
+      isModern(this.#client?.getNegotiatedProtocolVersion()) &&
+      isPlainTool(tool)
+    );
+  }
+
+  /**
+   * `tools/call` without the SDK client: one stateless POST whose answer is
+   * read as JSON or SSE (see `sendPlainCall`). Progress, log messages and
+   * input requests are not relayed; callers that want them take `callTool`.
+   */
+  async callToolPlain(
+    name: string,
+    args: Record<string, unknown> | undefined,
+    relay: CallRelay,
+  ): Promise<Record<string, unknown>> {
+    const guarded = this.#options.guardedFetch;
+    const version = this.#client?.getNegotiatedProtocolVersion();
+    if (!guarded || !version || this.#status !== 'ready' || !isHttpUpstream(this.definition)) throw this.#unavailable();
+    try {
+      return await sendPlainCall(guarded, {
+        url: this.definition.url,
+        protocolVersion: version,
+        id: ++this.#plainIds,
+        name,
+        arguments: args,
+        headers: relay.headers,
+        signal: relay.signal,
+        timeoutMs: this.#options.requestTimeout ?? 60_000,
+      });
+    } catch (error) {
+      if (relay.signal.aborted || error instanceof ProtocolError || error instanceof McpGatewayError) throw error;
+      throw this.#unavailable(error);
+    }
   }
 
   readResource(uri: string, relay: CallRelay): Promise<ReadResourceResult> {

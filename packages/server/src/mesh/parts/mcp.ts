@@ -60,7 +60,7 @@ export const mcpPart: MeshPart = {
       pipeline,
       config: { ...context.config.mcp, servers: [...context.config.mcp.servers, ...(demo?.servers ?? [])] },
       dataDir: context.dataDir,
-      ...(guarded ? { fetch: tracedFetch(toFetch(guarded)) as typeof fetch } : {}),
+      ...(guarded ? { fetch: tracedFetch(toFetch(guarded)) as typeof fetch, guardedFetch: guarded } : {}),
     });
     context.services.set('mcp', gateway);
     return {

@@ -1,0 +1,212 @@
+// Plain 2026-07-28 tools/call requests are answered without the SDK's
+// per-request server and client (mcp.directToolCalls). These tests run the
+// same calls through two real meshes, one with the direct path and one
+// without, against one recording upstream, and hold the answers equal.
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { AuditLog } from '@parley/audit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type McpMesh, startMcpMesh } from './support/mesh.ts';
+
+const VERSION = '2026-07-28';
+const TOOLS = ['echo', 'streamed', 'failing', 'asks', 'malformed', 'crashing', 'secret'];
+
+interface Seen {
+  headers: IncomingHttpHeaders;
+  body: { params: { name: string; _meta: Record<string, unknown> } };
+}
+
+/** A 2026-07-28 upstream on node:http whose tools answer in every way an upstream may. */
+async function startUpstream() {
+  const seen: Seen[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const rpc = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      if (rpc.id === undefined) return void res.writeHead(202).end();
+      const ok = (result: object) => ({ jsonrpc: '2.0', id: rpc.id, result: { resultType: 'complete', ...result } });
+      const json = (body: object) =>
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      if (rpc.method === 'server/discover') {
+        return json(ok({ supportedVersions: [VERSION], capabilities: { tools: {} }, ttlMs: 0, cacheScope: 'public' }));
+      }
+      if (rpc.method === 'tools/list') {
+        const tools = TOOLS.map((name) => ({ name, inputSchema: { type: 'object' } }));
+        return json(ok({ tools, ttlMs: 0, cacheScope: 'public' }));
+      }
+      if (rpc.method !== 'tools/call')
+        return json({ jsonrpc: '2.0', id: rpc.id, error: { code: -32601, message: 'nf' } });
+      seen.push({ headers: req.headers, body: rpc });
+      const args = rpc.params.arguments ?? {};
+      switch (rpc.params.name) {
+        case 'echo':
+          return json(
+            ok({ content: [{ type: 'text', text: `echo ${JSON.stringify(args)}` }], structuredContent: args }),
+          );
+        case 'streamed': {
+          res.writeHead(200, { 'content-type': 'text/event-stream' });
+          const note = { jsonrpc: '2.0', method: 'notifications/message', params: { level: 'info', data: 'working' } };
+          res.write(`event: message\r\ndata: ${JSON.stringify(note)}\r\n\r\n`);
+          const answer = JSON.stringify(ok({ content: [{ type: 'text', text: 'streamed' }] }));
+          // Split mid-line and mid-CRLF: the reader must reassemble both.
+          res.write(`data: ${answer.slice(0, 20)}`);
+          res.write(`${answer.slice(20)}\r`);
+          return void setTimeout(() => res.end('\n\r\n'), 5);
+        }
+        case 'failing':
+          return json({
+            jsonrpc: '2.0',
+            id: rpc.id,
+            error: { code: -32602, message: 'bad date', data: { field: 'd' } },
+          });
+        case 'asks':
+          return json(
+            ok({
+              resultType: 'input_required',
+              inputRequests: {
+                q: {
+                  method: 'elicitation/create',
+                  params: { mode: 'form', message: 'Which?', requestedSchema: { type: 'object', properties: {} } },
+                },
+              },
+            }),
+          );
+        case 'malformed':
+          return json(ok({ content: 'not a list' }));
+        case 'crashing':
+          return void res.writeHead(500).end('boom');
+        default:
+          return json(ok({ content: [{ type: 'text', text: 'should never run' }] }));
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`, seen, close: () => server.close() };
+}
+
+const POLICY = `@id("alice-up") permit (principal == User::"alice", action, resource in McpServer::"up")
+  unless { resource == Tool::"up.secret" };
+@id("alice-up-discover") permit (principal == User::"alice", action, resource == McpServer::"up");
+`;
+
+function envelope(extra: Record<string, unknown> = {}) {
+  return {
+    'io.modelcontextprotocol/protocolVersion': VERSION,
+    'io.modelcontextprotocol/clientInfo': { name: 'plain-test', version: '1' },
+    'io.modelcontextprotocol/clientCapabilities': {},
+    ...extra,
+  };
+}
+
+async function call(m: McpMesh, name: string, args: Record<string, unknown> = {}, meta = envelope()) {
+  const response = await fetch(m.mcpUrl, {
+    method: 'POST',
+    headers: {
+      accept: 'application/json, text/event-stream',
+      'content-type': 'application/json',
+      'mcp-protocol-version': VERSION,
+      'mcp-method': 'tools/call',
+      'mcp-name': name,
+      authorization: `Bearer ${m.alice.apiKey}`,
+    },
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: 'c-1',
+      method: 'tools/call',
+      params: { name, arguments: args, _meta: meta },
+    }),
+  });
+  const text = await response.text();
+  const body = response.headers.get('content-type')?.startsWith('text/event-stream')
+    ? JSON.parse(
+        text
+          .split('\n')
+          .filter((l) => l.startsWith('data:'))
+          .at(-1)
+          ?.slice(5) ?? 'null',
+      )
+    : JSON.parse(text);
+  return { status: response.status, traceparent: response.headers.get('traceparent'), body };
+}
+
+describe('plain 2026-07-28 tools/call (mcp.directToolCalls)', () => {
+  let upstream: Awaited<ReturnType<typeof startUpstream>>;
+  let direct: McpMesh;
+  let sdk: McpMesh;
+  const lastSeen = () => upstream.seen.at(-1) as Seen;
+
+  beforeAll(async () => {
+    upstream = await startUpstream();
+    const servers = [
+      { name: 'up', url: upstream.url, auth: { type: 'static', header: 'x-api-key', value: 'up-secret' } },
+    ];
+    [direct, sdk] = await Promise.all([
+      startMcpMesh({ servers, policy: POLICY }),
+      startMcpMesh({ servers, policy: POLICY, mcp: { directToolCalls: false } }),
+    ]);
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all([direct?.close(), sdk?.close()]);
+    upstream?.close();
+  });
+
+  it.each(['echo', 'streamed', 'failing'])('answers %s exactly as the SDK path does', async (tool) => {
+    const viaSdk = await call(sdk, `up.${tool}`, { when: 'today' });
+    const sdkMeta = lastSeen().body.params._meta;
+    const viaDirect = await call(direct, `up.${tool}`, { when: 'today' });
+    const directMeta = lastSeen().body.params._meta;
+    expect(viaDirect).toMatchObject({ status: 200, body: viaSdk.body });
+    expect(viaSdk.body).toMatchObject({ jsonrpc: '2.0', id: 'c-1' });
+    // The two paths really differ: the SDK client asks for every log message; the direct call asks for none.
+    expect(sdkMeta).toHaveProperty(['io.modelcontextprotocol/logLevel']);
+    expect(directMeta).not.toHaveProperty(['io.modelcontextprotocol/logLevel']);
+    expect(directMeta['io.modelcontextprotocol/clientCapabilities']).toEqual({});
+  });
+
+  it("sends the upstream its configured credential, never the caller's, and continues the caller's trace", async () => {
+    const { traceparent } = await call(direct, 'up.echo');
+    const { headers } = lastSeen();
+    expect(headers['x-api-key']).toBe('up-secret');
+    expect(headers.authorization).toBeUndefined();
+    expect(JSON.stringify(headers)).not.toContain(direct.alice.apiKey);
+    expect(headers['mcp-name']).toBe('echo');
+    expect(String(headers.traceparent).split('-')[1]).toBe(traceparent?.split('-')[1]);
+  });
+
+  it('refuses a tool the policy forbids, without calling it, and audits both outcomes', async () => {
+    const before = upstream.seen.length;
+    const [viaSdk, viaDirect] = [await call(sdk, 'up.secret'), await call(direct, 'up.secret')];
+    expect(viaDirect.body).toEqual(viaSdk.body);
+    expect(viaDirect.body.error).toMatchObject({ code: -32003, data: { code: 'ERR_MCP_POLICY_DENIED' } });
+    expect(upstream.seen.length).toBe(before);
+
+    await call(direct, 'up.echo', { n: 1 });
+    const audit = direct.mesh.context.services.get('audit') as AuditLog;
+    const entries = await audit.search({ action: 'tools/call', limit: 50 });
+    expect(entries.find((e) => e.resource === 'Tool::up.secret')).toMatchObject({
+      outcome: 'denied',
+      decision: 'deny',
+    });
+    expect(entries.find((e) => e.resource === 'Tool::up.echo')).toMatchObject({ outcome: 'ok', decision: 'allow' });
+  });
+
+  it('explains an upstream that asks for input, sends a malformed result, or fails', async () => {
+    expect((await call(direct, 'up.asks')).body.error).toMatchObject({ data: { code: 'ERR_MCP_INPUT_REQUIRED' } });
+    expect((await call(direct, 'up.malformed')).body.error).toMatchObject({
+      data: { code: 'ERR_MCP_UPSTREAM_ANSWER' },
+    });
+    const crashed = await call(direct, 'up.crashing');
+    expect(crashed.body.error).toMatchObject({ code: -32010, data: { code: 'ERR_MCP_UPSTREAM_UNAVAILABLE' } });
+    expect(crashed.body).toEqual((await call(sdk, 'up.crashing')).body);
+  });
+
+  it('leaves requests that want more than a result to the SDK', async () => {
+    const { body } = await call(direct, 'up.echo', {}, envelope({ progressToken: 'p-1' }));
+    expect(body.result.content[0].text).toBe('echo {}');
+    // Served by the SDK's server and client: the upstream saw the SDK client's envelope.
+    expect(lastSeen().body.params._meta).toHaveProperty(['io.modelcontextprotocol/logLevel']);
+    const invalid = await call(direct, 'up.echo', {}, envelope({ 'io.modelcontextprotocol/clientInfo': 'nobody' }));
+    expect(invalid.status).toBe(400);
+  });
+});
