@@ -56,7 +56,7 @@ export interface UpstreamOptions {
  */
 const ALL_LOGS = { 'io.modelcontextprotocol/logLevel': 'debug' };
 
-const isModern = (version: string | undefined) => version !== undefined && version >= '2026-07-28';
+const isModern = (version: string | undefined): version is string => version !== undefined && version >= '2026-07-28';
 
 const EMPTY: UpstreamCatalog = { tools: [], resources: [], resourceTemplates: [], prompts: [] };
 
@@ -288,13 +288,17 @@ export class Upstream {
    * guarded client, and a tool that needs no `Mcp-Param` headers.
    */
   acceptsPlainCall(tool: Tool): boolean {
-    return (
-      this.#status === 'ready' &&
-      this.#options.guardedFetch !== undefined &&
-      isHttpUpstream(this.definition) &&
-      isModern(this.#client?.getNegotiatedProtocolVersion()) &&
-      isPlainTool(tool)
-    );
+    return this.#plainEndpoint() !== undefined && isPlainTool(tool);
+  }
+
+  /** Where plain calls go, while this upstream takes them. */
+  #plainEndpoint(): { guarded: GuardedFetch; url: string; version: string } | undefined {
+    const guarded = this.#options.guardedFetch;
+    const version = this.#client?.getNegotiatedProtocolVersion();
+    if (this.#status !== 'ready' || !guarded || !isHttpUpstream(this.definition) || !isModern(version)) {
+      return undefined;
+    }
+    return { guarded, url: this.definition.url, version };
   }
 
   /**
@@ -307,13 +311,13 @@ export class Upstream {
     args: Record<string, unknown> | undefined,
     relay: CallRelay,
   ): Promise<Record<string, unknown>> {
-    const guarded = this.#options.guardedFetch;
-    const version = this.#client?.getNegotiatedProtocolVersion();
-    if (!guarded || !version || this.#status !== 'ready' || !isHttpUpstream(this.definition)) throw this.#unavailable();
+    // Checked again: an approval may have kept the call waiting while the upstream went away.
+    const endpoint = this.#plainEndpoint();
+    if (!endpoint) throw this.#unavailable();
     try {
-      return await sendPlainCall(guarded, {
-        url: this.definition.url,
-        protocolVersion: version,
+      return await sendPlainCall(endpoint.guarded, {
+        url: endpoint.url,
+        protocolVersion: endpoint.version,
         id: ++this.#plainIds,
         name,
         arguments: args,
