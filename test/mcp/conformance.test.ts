@@ -4,10 +4,9 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { type EverythingHttp, serveEverything } from '@parley/example-mcp-everything';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BearerProxy, startBearerProxy } from './support/bearer-proxy.ts';
-import { type McpMesh, startMcpMesh } from './support/mesh.ts';
+import { type McpMesh, startEverythingMesh } from './support/mesh.ts';
 
 /*
  * The official MCP conformance suite (@modelcontextprotocol/conformance), every
@@ -51,20 +50,17 @@ const EXPECTED_TO_FAIL: Record<string, string> = {
 const scenarios = listScenarios(SPEC);
 
 describe(`MCP conformance suite (${SPEC} server scenarios) through the gateway`, () => {
-  let everything: EverythingHttp;
   let mesh: McpMesh;
   let proxy: BearerProxy;
   let outDir: string;
   beforeAll(async () => {
-    everything = await serveEverything();
-    mesh = await startMcpMesh({ servers: [{ name: 'everything', url: everything.url, prefix: '' }] });
+    mesh = await startEverythingMesh({ prefix: '' });
     proxy = await startBearerProxy(mesh.url, mesh.alice.apiKey);
     outDir = mkdtempSync(join(tmpdir(), 'parley-conformance-'));
   }, 60_000);
   afterAll(async () => {
     await proxy?.close();
     await mesh?.close();
-    await everything?.close();
     if (outDir) rmSync(outDir, { recursive: true, force: true });
   });
 

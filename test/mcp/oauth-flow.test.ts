@@ -8,10 +8,9 @@ import type { OAuthClientProvider as OAuthClientProviderV1 } from '@modelcontext
 import { UnauthorizedError as UnauthorizedErrorV1 } from '@modelcontextprotocol/sdk/client/auth.js';
 import { Client as ClientV1 } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport as StreamableHTTPClientTransportV1 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { type EverythingHttp, serveEverything } from '@parley/example-mcp-everything';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser } from '../identity/oauth.ts';
-import { type McpMesh, startMcpMesh } from './support/mesh.ts';
+import { type McpMesh, startEverythingMesh } from './support/mesh.ts';
 
 /*
  * The official SDK clients, v2 (@modelcontextprotocol/client) and v1
@@ -97,16 +96,13 @@ class TestOAuthProvider {
 }
 
 describe('the official SDK clients through the full OAuth flow against the gateway', () => {
-  let everything: EverythingHttp;
   let mesh: McpMesh;
 
   beforeAll(async () => {
-    everything = await serveEverything();
-    mesh = await startMcpMesh({ servers: [{ name: 'everything', url: everything.url }] });
+    mesh = await startEverythingMesh();
   }, 60_000);
   afterAll(async () => {
     await mesh?.close();
-    await everything?.close();
   });
 
   it('a request without a token is challenged with the protected-resource metadata URL', async () => {

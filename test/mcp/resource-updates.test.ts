@@ -1,7 +1,7 @@
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { type EverythingHttp, serveEverything, WATCHED_RESOURCE } from '@parley/example-mcp-everything';
+import { WATCHED_RESOURCE } from '@parley/example-mcp-everything';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type McpMesh, startMcpMesh } from './support/mesh.ts';
+import { type McpMesh, startEverythingMesh } from './support/mesh.ts';
 
 /*
  * `notifications/resources/updated` end to end on the real mesh: a 2025-11-25
@@ -10,16 +10,13 @@ import { type McpMesh, startMcpMesh } from './support/mesh.ts';
  * session (and only for the URI it subscribed to).
  */
 describe('resource update notifications through the gateway', () => {
-  let everything: EverythingHttp;
   let mesh: McpMesh;
 
   beforeAll(async () => {
-    everything = await serveEverything();
-    mesh = await startMcpMesh({ servers: [{ name: 'everything', url: everything.url }] });
+    mesh = await startEverythingMesh();
   }, 60_000);
   afterAll(async () => {
     await mesh?.close();
-    await everything?.close();
   });
 
   it('reaches a subscribed 2025-11-25 session, for the subscribed URI only', async () => {

@@ -2,6 +2,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateConfig } from '@parley/config';
 import { silentLogger } from '@parley/core';
+import { serveEverything } from '@parley/example-mcp-everything';
 import type { IdentityService } from '@parley/identity';
 import { type Mesh, startMesh } from '@parley/server';
 import { tempDir } from '../../support/parley-process.ts';
@@ -64,6 +65,22 @@ export async function startMcpMesh(options: {
     async close() {
       await mesh.close();
       rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The mesh with the SDK-built everything server as its one upstream (named
+ * `everything`; `prefix` as given); `close()` stops both.
+ */
+export async function startEverythingMesh(upstream: { prefix?: string } = {}): Promise<McpMesh> {
+  const everything = await serveEverything();
+  const mesh = await startMcpMesh({ servers: [{ name: 'everything', url: everything.url, ...upstream }] });
+  return {
+    ...mesh,
+    async close() {
+      await mesh.close();
+      await everything.close();
     },
   };
 }
