@@ -1,5 +1,5 @@
 import { type Clock, ConflictError, type EventBus, NotFoundError } from '@parley/core';
-import type { Store } from '@parley/store';
+import type { Database, Store } from '@parley/store';
 import { generateApiKey } from '../secrets/api-key-secret.ts';
 
 /** A user or agent, as the verifier needs it in memory. */
@@ -310,14 +310,7 @@ export class PrincipalDirectory {
   }
 }
 
-function toPrincipal(row: {
-  name: string;
-  kind: string;
-  roles: string;
-  client_id: string | null;
-  disabled: number;
-  created_at: number;
-}): Principal {
+function toPrincipal(row: Omit<Database['identity_principals'], 'password_hash'>): Principal {
   return {
     name: row.name,
     kind: row.kind === 'agent' ? 'agent' : 'user',
@@ -328,17 +321,7 @@ function toPrincipal(row: {
   };
 }
 
-function toApiKey(row: {
-  id: string;
-  principal: string;
-  secret_hash: string;
-  scopes: string;
-  resources: string;
-  created_at: number;
-  expires_at: number | null;
-  revoked_at: number | null;
-  last_used_at: number | null;
-}): ApiKeyRecord {
+function toApiKey(row: Database['identity_api_keys']): ApiKeyRecord {
   const num = (value: number | null) => (value === null ? null : Number(value));
   return {
     id: row.id,
