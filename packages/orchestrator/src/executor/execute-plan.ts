@@ -1,24 +1,12 @@
-import type { Clock } from '@parley/core';
-import type { Plan, Subtask } from '../plan/plan.ts';
+import type { Subtask } from '../plan/plan.ts';
 import type { AgentCandidate } from '../ports/agent-directory.ts';
-import type { InputProvider, SubtaskInput, SubtaskRunner } from '../ports/subtask-runner.ts';
-import type { ProgressEventBody, SubtaskOutcome } from '../progress/progress-event.ts';
-import { type ExecutionSettings, runSubtask } from './run-subtask.ts';
-import type { Timers } from './timers.ts';
+import type { SubtaskInput } from '../ports/subtask-runner.ts';
+import type { SubtaskOutcome } from '../progress/progress-event.ts';
+import { type RunSubtaskContext, runSubtask } from './run-subtask.ts';
 
-export interface ExecutePlanOptions {
-  readonly askId: string;
-  readonly request: string;
-  /** A validated plan (see `assertValidPlan`). */
-  readonly plan: Plan;
+/** What a whole plan runs with: what each subtask runs with (`runSubtask`), and the agents to run them. */
+export interface ExecutePlanOptions extends Omit<RunSubtaskContext, 'subtask' | 'agent' | 'inputs' | 'context'> {
   readonly agents: readonly AgentCandidate[];
-  readonly runner: SubtaskRunner;
-  readonly inputProvider: InputProvider | undefined;
-  readonly settings: ExecutionSettings;
-  readonly clock: Clock;
-  readonly timers: Timers;
-  readonly emit: (event: ProgressEventBody) => void;
-  readonly signal: AbortSignal;
 }
 
 /**

@@ -26,6 +26,7 @@ export interface ExecutionSettings {
 export interface RunSubtaskContext {
   readonly askId: string;
   readonly request: string;
+  /** A validated plan (see `assertValidPlan`). */
   readonly plan: Plan;
   readonly subtask: Subtask;
   readonly agent: AgentCandidate;
