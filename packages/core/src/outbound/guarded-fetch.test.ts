@@ -401,6 +401,22 @@ describe('createGuardedFetch: time cap', () => {
     await server.connectionClosed;
   });
 
+  it.each([
+    ['plain', {}, Buffer.alloc(2_000, 0x61)],
+    ['gzip', { 'content-encoding': 'gzip' }, gzipSync(randomBytes(2_000))],
+  ])('reports a %s body cut off mid-way as ERR_OUTBOUND_NETWORK', async (_name, headers, body) => {
+    const server = await servers.start((_req, res) => {
+      res.writeHead(200, { ...headers, 'content-length': String(body.length * 2) });
+      res.write(body, () => setTimeout(() => res.socket?.destroy(), 20));
+    });
+    const fetch = createGuardedFetch({ allowPrivateNetworks: true, timeout: 5_000 });
+
+    const err = await refusal(fetch(server.origin));
+
+    expect(err.code).toBe('ERR_OUTBOUND_NETWORK');
+    expect(err.message).toBe(`request to ${server.origin} failed (ECONNRESET)`);
+  });
+
   it('counts the whole exchange, so a body dripping slowly also times out', async () => {
     const server = await servers.start((_req, res) => {
       res.writeHead(200);

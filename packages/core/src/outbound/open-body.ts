@@ -25,26 +25,41 @@ const decoders: Readonly<Record<string, () => Transform>> = {
 };
 
 /**
+ * The content codings a response body needs undone, last applied first:
+ * none for a bodiless or empty response, `undefined` when one is unknown
+ * (the body then passes through undecoded). A declared Content-Length over
+ * `maxBytes` is refused here, before anything is read.
+ */
+export function bodyCodings(
+  { request, response }: Exchange,
+  outbound: { readonly url: URL; readonly method: string },
+  maxBytes: number,
+): readonly string[] | undefined {
+  const declared = Number(response.headers['content-length']);
+  // HEAD, 204 and 304 have no body, whatever Content-Length and Content-Encoding describe.
+  const bodiless = outbound.method === 'HEAD' || response.statusCode === 204 || response.statusCode === 304;
+  if (!bodiless && Number.isFinite(declared) && declared > maxBytes) {
+    request.destroy();
+    throw tooLarge(outbound.url, maxBytes);
+  }
+  // An empty body is not a valid gzip, deflate or br stream: there is nothing to decode.
+  return bodiless || declared === 0 ? [] : contentCodings(response.headers['content-encoding']);
+}
+
+/**
  * Opens the body, refusing a declared Content-Length over `maxBytes` before
  * reading, and otherwise failing (and destroying the socket) as soon as either
  * the bytes on the wire or the decoded bytes pass `maxBytes`. Unknown content
  * codings are passed through undecoded. Nothing is read until `output` is.
  */
 export function openBody(
-  { request, response }: Exchange,
+  exchange: Exchange,
   outbound: { readonly url: URL; readonly method: string },
   maxBytes: number,
+  codings: readonly string[] | undefined = bodyCodings(exchange, outbound, maxBytes),
 ): OpenedBody {
   const { url } = outbound;
-  const declared = Number(response.headers['content-length']);
-  // HEAD, 204 and 304 have no body, whatever Content-Length and Content-Encoding describe.
-  const bodiless = outbound.method === 'HEAD' || response.statusCode === 204 || response.statusCode === 304;
-  if (!bodiless && Number.isFinite(declared) && declared > maxBytes) {
-    request.destroy();
-    throw tooLarge(url, maxBytes);
-  }
-  // An empty body is not a valid gzip, deflate or br stream: there is nothing to decode.
-  const codings = bodiless || declared === 0 ? [] : contentCodings(response.headers['content-encoding']);
+  const { response } = exchange;
   const decoding = (codings ?? []).map((coding) => decoderFor(coding));
   const output = byteCap(url, maxBytes);
   // The first stage to fail is the cause; pipeline then destroys every stage, the socket included.
@@ -99,6 +114,6 @@ function byteCap(url: URL, maxBytes: number): Transform {
   });
 }
 
-function tooLarge(url: URL, maxBytes: number): OutboundError {
+export function tooLarge(url: URL, maxBytes: number): OutboundError {
   return new OutboundError('ERR_OUTBOUND_TOO_LARGE', `response from ${url.origin} exceeds ${maxBytes} bytes`);
 }
