@@ -2,6 +2,7 @@ import { type Clock, type HopRecord, systemClock } from '@parley/core';
 import type { Database, Store } from '@parley/store';
 import type { SelectQueryBuilder } from 'kysely';
 import { AuditError } from '../errors.ts';
+import { SqliteWriter } from '../sqlite/sqlite-writer.ts';
 import { withChainHead } from './chain-lock.ts';
 import type { AuditEntry, AuditEntryInput, AuditReceipt } from './entry.ts';
 import { hopToEntry } from './from-hop.ts';
@@ -10,7 +11,6 @@ import { chainEntries } from './hash.ts';
 import { normalizeEntry, normalizeOwnEntry, type UnchainedEntry } from './normalize.ts';
 import { type AuditQuery, auditQuerySchema, type ParsedAuditQuery } from './query.ts';
 import { entryToRow, rowToEntry } from './row.ts';
-import { SqliteAppender } from './sqlite-appender.ts';
 import { type VerifyResult, verifyChain } from './verify.ts';
 
 export interface AuditLogOptions {
@@ -22,6 +22,11 @@ export interface AuditLogOptions {
   onCommit?: (kinds: readonly string[]) => void;
   /** Called after each committed batch with the chain's new last `seq` (to announce it: AUDIT_APPENDED_TOPIC). */
   onAppended?: (lastSeq: number) => void;
+  /**
+   * The writer thread of the store's SQLite file, shared with the span store
+   * (closed by whoever made it); by default the log makes and closes its own.
+   */
+  writer?: SqliteWriter | undefined;
 }
 
 /** Bus topic announcing committed entries, payload `{seq}` (the last one): followers read what is new. */
@@ -39,20 +44,21 @@ const PAGE = 1000;
 export class AuditLog {
   readonly #store: Store;
   readonly #clock: Clock;
-  readonly #writer: GroupCommit<UnchainedEntry, AuditReceipt>;
+  readonly #commits: GroupCommit<UnchainedEntry, AuditReceipt>;
   readonly #onCommit: ((kinds: readonly string[]) => void) | undefined;
   readonly #onAppended: ((lastSeq: number) => void) | undefined;
-  /** SQLite files are appended to from a worker thread; PostgreSQL (asynchronous already) and in-memory SQLite here. */
-  readonly #appender: SqliteAppender | undefined;
+  /** SQLite files are appended to from a writer thread; PostgreSQL (asynchronous already) and in-memory SQLite here. */
+  readonly #writer: SqliteWriter | undefined;
+  readonly #ownsWriter: boolean;
 
   constructor(options: AuditLogOptions) {
     this.#store = options.store;
-    const { dialect, location } = options.store;
-    this.#appender = dialect === 'sqlite' && location !== ':memory:' ? new SqliteAppender(location) : undefined;
+    this.#ownsWriter = options.writer === undefined;
+    this.#writer = options.writer ?? SqliteWriter.forStore(options.store);
     this.#clock = options.clock ?? systemClock;
     this.#onCommit = options.onCommit;
     this.#onAppended = options.onAppended;
-    this.#writer = new GroupCommit((batch) => this.#append(batch), { maxBatch: options.maxBatch ?? 500 });
+    this.#commits = new GroupCommit((batch) => this.#append(batch), { maxBatch: options.maxBatch ?? 500 });
   }
 
   /** Appends one entry (any kind); resolves with its place in the chain once durable. */
@@ -63,7 +69,7 @@ export class AuditLog {
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#writer.submit(normalized);
+    return this.#commits.submit(normalized);
   }
 
   /** Appends the entry for one pipeline hop (the pipeline's `record` step). */
@@ -74,7 +80,7 @@ export class AuditLog {
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#writer.submit(normalized);
+    return this.#commits.submit(normalized);
   }
 
   /** Entries matching `query`: newest first, or oldest first after `query.after`. */
@@ -133,13 +139,13 @@ export class AuditLog {
 
   /** Resolves once every record submitted so far is committed. */
   flush(): Promise<void> {
-    return this.#writer.flush();
+    return this.#commits.flush();
   }
 
   /** Refuses new records and waits for queued ones. */
   async close(): Promise<void> {
-    await this.#writer.close();
-    await this.#appender?.close();
+    await this.#commits.close();
+    if (this.#ownsWriter) await this.#writer?.close();
   }
 
   async #head() {
@@ -161,7 +167,7 @@ export class AuditLog {
   }
 
   #appendChained(batch: readonly UnchainedEntry[]): Promise<AuditReceipt[]> {
-    if (this.#appender) return this.#appender.append(batch);
+    if (this.#writer) return this.#writer.appendAudit(batch);
     return withChainHead(this.#store, async (db, head) => {
       const { entries: chained, head: next } = chainEntries(batch, head);
       for (let i = 0; i < chained.length; i += INSERT_CHUNK) {

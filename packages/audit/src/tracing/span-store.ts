@@ -2,6 +2,8 @@ import type { Clock } from '@parley/core';
 import { systemClock } from '@parley/core';
 import type { Database, Store } from '@parley/store';
 import { type Selectable, sql } from 'kysely';
+import { SqliteWriter } from '../sqlite/sqlite-writer.ts';
+import { spanToRow } from './span-row.ts';
 import { SPAN_KINDS, STATUS_CODES, type StoredSpan, type TraceSummary } from './stored-span.ts';
 
 export interface SpanStoreOptions {
@@ -11,6 +13,11 @@ export interface SpanStoreOptions {
   retentionMs?: number;
   /** At most this many spans are kept (default 100 000). */
   maxSpans?: number;
+  /**
+   * The writer thread of the store's SQLite file, shared with the audit log
+   * (closed by whoever made it); by default the span store makes and closes its own.
+   */
+  writer?: SqliteWriter | undefined;
 }
 
 const INSERT_CHUNK = 200;
@@ -24,22 +31,28 @@ export class SpanStore {
   readonly #clock: Clock;
   readonly #retentionMs: number;
   readonly #maxSpans: number;
+  /** SQLite files are written from a writer thread; PostgreSQL and in-memory SQLite here. */
+  readonly #writer: SqliteWriter | undefined;
+  readonly #ownsWriter: boolean;
 
   constructor(options: SpanStoreOptions) {
     this.#store = options.store;
     this.#clock = options.clock ?? systemClock;
     this.#retentionMs = options.retentionMs ?? 7 * 24 * 3600_000;
     this.#maxSpans = options.maxSpans ?? 100_000;
+    this.#ownsWriter = options.writer === undefined;
+    this.#writer = options.writer ?? SqliteWriter.forStore(options.store);
   }
 
   /** Stores a batch of finished spans (one transaction). */
   async write(spans: readonly StoredSpan[]): Promise<void> {
     if (spans.length === 0) return;
+    if (this.#writer) return this.#writer.insertSpans(spans.map(spanToRow));
     await this.#store.db.transaction().execute(async (trx) => {
       for (let i = 0; i < spans.length; i += INSERT_CHUNK) {
         await trx
           .insertInto('audit_spans')
-          .values(spans.slice(i, i + INSERT_CHUNK).map(toRow))
+          .values(spans.slice(i, i + INSERT_CHUNK).map(spanToRow))
           .onConflict((oc) => oc.columns(['trace_id', 'span_id']).doNothing())
           .execute();
       }
@@ -103,6 +116,11 @@ export class SpanStore {
     });
   }
 
+  /** Stops the writer thread, if the span store made its own. */
+  async close(): Promise<void> {
+    if (this.#ownsWriter) await this.#writer?.close();
+  }
+
   /** Drops spans past the retention age, then the oldest beyond `maxSpans`; returns how many went. */
   async prune(): Promise<number> {
     const cutoffUs = (this.#clock.now() - this.#retentionMs) * 1000;
@@ -124,23 +142,6 @@ export class SpanStore {
     }
     return Number(aged.numDeletedRows + excess);
   }
-}
-
-function toRow(span: StoredSpan) {
-  return {
-    trace_id: span.traceId,
-    span_id: span.spanId,
-    parent_span_id: span.parentSpanId,
-    name: span.name,
-    kind: SPAN_KINDS.indexOf(span.kind),
-    service: span.service,
-    start_us: span.startUs,
-    end_us: span.endUs,
-    status_code: STATUS_CODES.indexOf(span.status.code),
-    status_message: span.status.message ?? null,
-    attributes: JSON.stringify(span.attributes),
-    events: JSON.stringify(span.events),
-  };
 }
 
 function fromRow(row: Selectable<Database['audit_spans']>): StoredSpan {

@@ -32,6 +32,7 @@ async function tracingWith(
   const tracing = startTracing({ serviceName: 'parley-test', spans, otlpEndpoint, otlpProtocol, batchDelayMs: 50 });
   cleanups.push(async () => {
     await tracing.shutdown();
+    await spans.close();
     await opened.dispose();
   });
   return { tracing, spans };

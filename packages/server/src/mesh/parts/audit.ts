@@ -1,4 +1,4 @@
-import { AUDIT_APPENDED_TOPIC, AuditLog, MeshMetrics, SpanStore, startTracing } from '@parley/audit';
+import { AUDIT_APPENDED_TOPIC, AuditLog, MeshMetrics, SpanStore, SqliteWriter, startTracing } from '@parley/audit';
 import { installRequestTracing } from '../../api/audit-request-tracing.ts';
 import { auditRoutes } from '../../api/audit-routes.ts';
 import type { MeshPart } from '../part.ts';
@@ -15,9 +15,12 @@ export const auditPart: MeshPart = {
     const { config, store, clock, logger, app, services, bus } = context;
     const telemetry = config.telemetry;
     const metrics = new MeshMetrics({ serviceName: telemetry.serviceName });
+    // One writer thread for a SQLite file: audit entries and spans both leave the server's event loop.
+    const writer = SqliteWriter.forStore(store);
     const audit = new AuditLog({
       store,
       clock,
+      writer,
       onCommit: (kinds) => {
         for (const kind of kinds) metrics.recordAuditEntry(kind);
       },
@@ -29,6 +32,7 @@ export const auditPart: MeshPart = {
       clock,
       retentionMs: telemetry.spanRetention,
       maxSpans: telemetry.maxSpans,
+      writer,
     });
     const tracing = startTracing({
       serviceName: telemetry.serviceName,
@@ -59,6 +63,8 @@ export const auditPart: MeshPart = {
       async stop() {
         await audit.close();
         await tracing.shutdown();
+        await spans.close();
+        await writer?.close();
         await metrics.shutdown();
       },
     };

@@ -1,0 +1,91 @@
+import { Worker } from 'node:worker_threads';
+import type { Store } from '@parley/store';
+import { AuditError } from '../errors.ts';
+import type { AuditReceipt } from '../log/entry.ts';
+import type { UnchainedEntry } from '../log/normalize.ts';
+import type { SpanRow } from '../tracing/span-row.ts';
+import type { WriteOp, WriteReply, WriteRequest } from './writer-thread.ts';
+
+interface Waiting {
+  resolve(receipts: AuditReceipt[]): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Writes audit entries and spans to a SQLite file from a worker thread with
+ * its own connection. `node:sqlite` is synchronous: on the server's thread
+ * every commit (an fsync, with `synchronous = FULL`) and every insert would
+ * stall every request in flight. The worker takes the same `BEGIN IMMEDIATE`
+ * write lock as the main connection, so the audit chain stays linear across
+ * threads and processes. A write resolves only after its COMMIT returned; a
+ * worker that dies fails its writes and is started again for the next one.
+ */
+export class SqliteWriter {
+  readonly #path: string;
+  #worker: Worker | undefined;
+  #next = 0;
+  readonly #waiting = new Map<number, Waiting>();
+
+  /** A writer for `store` when it is a SQLite file; none for PostgreSQL (asynchronous already) or in-memory SQLite. */
+  static forStore(store: Store): SqliteWriter | undefined {
+    return store.dialect === 'sqlite' && store.location !== ':memory:' ? new SqliteWriter(store.location) : undefined;
+  }
+
+  constructor(path: string) {
+    this.#path = path;
+  }
+
+  /** Chains `batch` onto the audit log after its head, in one transaction. */
+  appendAudit(batch: readonly UnchainedEntry[]): Promise<AuditReceipt[]> {
+    return this.#send({ op: 'audit', batch });
+  }
+
+  /** Stores finished spans, in one transaction; a span already stored is kept as it was. */
+  async insertSpans(rows: readonly SpanRow[]): Promise<void> {
+    await this.#send({ op: 'spans', rows });
+  }
+
+  async close(): Promise<void> {
+    const worker = this.#worker;
+    this.#worker = undefined;
+    await worker?.terminate();
+  }
+
+  #send(request: WriteOp): Promise<AuditReceipt[]> {
+    const worker = this.#start();
+    const id = ++this.#next;
+    return new Promise<AuditReceipt[]>((resolve, reject) => {
+      // Referenced only while a write is in flight: an idle writer never keeps a process alive.
+      if (this.#waiting.size === 0) worker.ref();
+      this.#waiting.set(id, { resolve, reject });
+      worker.postMessage({ ...request, id } satisfies WriteRequest);
+    });
+  }
+
+  #start(): Worker {
+    if (this.#worker) return this.#worker;
+    const worker = new Worker(new URL('./writer-thread.ts', import.meta.url), {
+      workerData: { path: this.#path },
+    });
+    worker.unref();
+    worker.on('message', (reply: WriteReply) => {
+      const waiting = this.#waiting.get(reply.id);
+      if (!waiting) return;
+      this.#waiting.delete(reply.id);
+      if (this.#waiting.size === 0) worker.unref();
+      if ('error' in reply) waiting.reject(new AuditError('ERR_AUDIT_WRITE', `SQLite write failed: ${reply.error}`));
+      else waiting.resolve([...reply.receipts]);
+    });
+    const fail = (error: unknown) => {
+      if (this.#worker === worker) this.#worker = undefined;
+      for (const waiting of this.#waiting.values()) {
+        waiting.reject(new AuditError('ERR_AUDIT_WRITE', 'the SQLite writer thread stopped', { cause: error }));
+      }
+      this.#waiting.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`exit code ${code}`)));
+    this.#worker = worker;
+    return worker;
+  }
+}
