@@ -7,9 +7,11 @@ interface Pending<I, O> {
 }
 
 /**
- * Group commit: items submitted while a batch is being committed wait and go
- * together in the next one, so N concurrent writers cost about one transaction
- * instead of N, and every promise still resolves only after its own commit.
+ * Group commit: an item submitted while nothing is being committed goes at
+ * once (a lone writer waits for nothing but its own commit); items submitted
+ * while a batch is being committed wait and go together in the next one, so N
+ * concurrent writers cost about one transaction instead of N. Every promise
+ * resolves only after its own commit.
  */
 export class GroupCommit<I, O> {
   readonly #commit: (items: readonly I[]) => Promise<readonly O[]>;
@@ -43,8 +45,6 @@ export class GroupCommit<I, O> {
   }
 
   async #drain(): Promise<void> {
-    // Yield once so writers that arrive in the same tick share the first batch.
-    await new Promise<void>((resolve) => setImmediate(resolve));
     try {
       while (this.#queue.length > 0) {
         const batch = this.#queue.splice(0, this.#maxBatch);
