@@ -53,14 +53,13 @@ export async function sendWebResponse(reply: FastifyReply, response: Response, o
   }
 }
 
-/** Writes a JSON-RPC answer in one write, with its length. */
+/** Writes a JSON-RPC answer in one write, with its length (a string body goes out in the same write as the head). */
 export function sendJson(reply: FastifyReply, body: string): void {
   reply.hijack();
-  const payload = Buffer.from(body);
   reply.raw.writeHead(200, {
     'content-type': 'application/json',
-    'content-length': String(payload.length),
+    'content-length': String(Buffer.byteLength(body)),
     'x-request-id': String(reply.request.id),
   });
-  reply.raw.end(payload);
+  reply.raw.end(body);
 }
