@@ -6,7 +6,9 @@
 // shows) and the SDK-built everything server. Requests are stateless
 // 2026-07-28 tools/call POSTs. Three threads, as in production: the mesh on
 // the main thread, the upstreams (and the echo) on one worker, the load on
-// another.
+// another. The caller's credential is a JWT access token for the gateway (alice's, obtained by an agent
+// through RFC 8693 token exchange, so the gateway verifies a signature and an actor chain on every call);
+// CREDENTIAL=api-key uses alice's API key instead.
 //   DURATION_MS=2000 CONCURRENCY=1,10 TARGETS=lean node bench/mcp.ts
 // DEBUG_BENCH=1 prints every answer that is not the expected result.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +25,7 @@ const CONCURRENCY = (process.env.CONCURRENCY ?? '1,10,100').split(',').map(Numbe
 const TARGETS = process.env.TARGETS?.split(',');
 const TARGET_RATIO = 0.4;
 const TARGET_ADDED_P50_MS = 1;
+const CREDENTIAL = process.env.CREDENTIAL === 'api-key' ? 'api-key' : 'jwt';
 
 interface Load {
   url: string;
@@ -156,6 +159,32 @@ async function startEcho(): Promise<{ url: string; close(): void }> {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`, close: () => server.close() };
 }
 
+/** alice's API key exchanged by an agent (RFC 8693) for an access token whose audience is the gateway. */
+async function exchangeForJwt(
+  identity: import('@parley/identity').IdentityService,
+  meshUrl: string,
+  apiKey: string,
+): Promise<string> {
+  const agent = await identity.createAgent({ name: 'bench-agent', authMethod: 'client_secret_basic' });
+  const response = await fetch(`${meshUrl}/oauth/token`, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(`${agent.clientId}:${agent.clientSecret}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: new URLSearchParams({
+      grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+      subject_token: apiKey,
+      subject_token_type: 'urn:parley:params:oauth:token-type:api-key',
+      resource: `${meshUrl}/mcp`,
+      scope: 'mcp',
+    }),
+  });
+  const body = (await response.json()) as { access_token?: string };
+  if (!response.ok || !body.access_token) throw new Error(`token exchange failed: ${JSON.stringify(body)}`);
+  return body.access_token;
+}
+
 async function main(): Promise<void> {
   const { validateConfig } = await import('@parley/config');
   const { silentLogger } = await import('@parley/core');
@@ -168,7 +197,9 @@ async function main(): Promise<void> {
   writeFileSync(
     policyFile,
     '@id("bench-alice") permit (principal == User::"alice", action, resource in McpServer::"everything");\n' +
-      '@id("bench-alice-lean") permit (principal == User::"alice", action, resource in McpServer::"lean");\n',
+      '@id("bench-alice-lean") permit (principal == User::"alice", action, resource in McpServer::"lean");\n' +
+      // The agent holding alice's exchanged token acts only on her behalf, and so reads the actor chain on every call.
+      '@id("bench-agent") permit (principal == Agent::"bench-agent", action, resource in McpServer::"lean") when { context has onBehalfOf };\n',
   );
   const mesh = await startMesh({
     config: validateConfig({
@@ -189,17 +220,18 @@ async function main(): Promise<void> {
     logger: silentLogger(),
   });
   const identity = mesh.context.services.get('identity') as Identity;
-  // alice's API key, bound to the gateway's resource URL, as the bearer credential.
+  // alice's API key, bound to the gateway's resource URL; by default exchanged for a JWT, as an agent acting for her would hold.
   const { key } = await identity.createApiKey({ principal: 'alice', scopes: ['mcp'], resources: [`${mesh.url}/mcp`] });
+  const token = CREDENTIAL === 'api-key' ? key : await exchangeForJwt(identity, mesh.url, key);
 
   const rows: Array<{ name: string; c: number; r: Result }> = [];
   try {
     for (const concurrency of CONCURRENCY) {
       const tool = 'test_simple_text';
       const targets = [
-        { name: 'gateway -> lean', url: `${mesh.url}/mcp`, tool: `lean.${tool}`, token: key },
+        { name: 'gateway -> lean', url: `${mesh.url}/mcp`, tool: `lean.${tool}`, token },
         { name: 'lean direct', url: upstreams.lean, tool },
-        { name: 'gateway -> everything (SDK)', url: `${mesh.url}/mcp`, tool: `everything.${tool}`, token: key },
+        { name: 'gateway -> everything (SDK)', url: `${mesh.url}/mcp`, tool: `everything.${tool}`, token },
         { name: 'everything (SDK) direct', url: upstreams.everything, tool },
         { name: 'node:http echo (ceiling)', url: upstreams.echo, tool },
       ].filter((t) => !TARGETS || t.name.includes('ceiling') || TARGETS.some((x) => t.name.includes(x)));
@@ -224,6 +256,7 @@ async function main(): Promise<void> {
   }
 
   const f = (n: number, d = 2) => n.toFixed(d);
+  console.log(`caller credential: ${CREDENTIAL === 'jwt' ? 'JWT access token (delegated, RFC 8693)' : 'API key'}\n`);
   console.log(
     '| target | clients | calls/s | p50 ms | p99 ms | errors | vs ceiling | CPU µs/call | mesh thread busy | mesh CPU µs/call |',
   );
