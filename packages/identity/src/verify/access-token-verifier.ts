@@ -10,6 +10,14 @@ export interface AccessTokenVerifierOptions {
   keys: SigningKeyRing;
   clock: Clock;
   trustedIssuers?: TrustedIssuers;
+  /** Own tokens whose signature is remembered as verified (default 10 000; 0 verifies every time). */
+  verifiedCacheSize?: number;
+}
+
+/** An own token whose signature verified: its key and decoded claims. */
+interface Verified {
+  readonly kid: string;
+  readonly payload: Record<string, unknown>;
 }
 
 /**
@@ -17,16 +25,31 @@ export interface AccessTokenVerifierOptions {
  * ring, no store read) or a trusted external issuer's. Audience is checked
  * when `audience` is given (RFC 8707 binding); revocation and principals are
  * the caller's concern.
+ *
+ * A bearer presents the same token on every call until it expires, so the
+ * signature check of an own token is remembered by the exact token text (as
+ * Envoy's jwt_authn caches verified JWTs): a changed byte is another text and
+ * is verified in full. Everything that can change between calls is checked
+ * every time: expiry, audience, and that the signing key is still in the ring.
  * @see https://www.rfc-editor.org/rfc/rfc9068#section-4
  */
 export class AccessTokenVerifier {
   readonly #options: AccessTokenVerifierOptions;
+  readonly #verified = new Map<string, Verified>();
+  readonly #cacheSize: number;
 
   constructor(options: AccessTokenVerifierOptions) {
     this.#options = options;
+    this.#cacheSize = options.verifiedCacheSize ?? 10_000;
   }
 
   async verify(token: string, audience?: string): Promise<VerifiedToken> {
+    const known = this.#verified.get(token);
+    if (known) {
+      if (this.#options.keys.publicKey(known.kid)) return this.#accept(token, known.payload, audience);
+      this.#verified.delete(token);
+      throw new TokenRejectedError('ERR_AUTH_UNKNOWN_KEY', 'the access token is signed with an unknown key');
+    }
     const jwt = splitCompactJwt(token);
     if (!jwt) throw new TokenRejectedError('ERR_AUTH_MALFORMED_TOKEN', 'the access token is not a JWT');
     const payload = decodePayload(jwt);
@@ -46,9 +69,32 @@ export class AccessTokenVerifier {
     if (!verifyRs256(jwt, key)) {
       throw new TokenRejectedError('ERR_AUTH_BAD_SIGNATURE', 'the access token signature is invalid');
     }
-    const verified = checkClaims(payload, clock, audience);
+    const accepted = this.#accept(token, payload, audience);
+    this.#remember(token, { kid: jwt.header.kid as string, payload });
+    return accepted;
+  }
+
+  /** The claims checks of an own token whose signature verified; an expired one is forgotten. */
+  #accept(token: string, payload: Record<string, unknown>, audience: string | undefined): VerifiedToken {
+    let verified: VerifiedToken;
+    try {
+      verified = checkClaims(payload, this.#options.clock, audience);
+    } catch (error) {
+      if (error instanceof TokenRejectedError && error.code === 'ERR_AUTH_TOKEN_EXPIRED') this.#verified.delete(token);
+      throw error;
+    }
     const grantId = payload[GRANT_CLAIM];
     return typeof grantId === 'string' ? { ...verified, grantId } : verified;
+  }
+
+  #remember(token: string, verified: Verified): void {
+    if (this.#cacheSize <= 0) return;
+    if (this.#verified.size >= this.#cacheSize) {
+      // The oldest entry goes (insertion order); tokens that expired go when next presented.
+      const oldest = this.#verified.keys().next();
+      if (!oldest.done) this.#verified.delete(oldest.value);
+    }
+    this.#verified.set(token, verified);
   }
 }
 
