@@ -4,7 +4,7 @@
 // without, against one recording upstream, and hold the answers equal.
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { AuditLog } from '@parley/audit';
+import type { AuditLog, MeshMetrics } from '@parley/audit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type McpMesh, startMcpMesh } from './support/mesh.ts';
 
@@ -99,6 +99,15 @@ function envelope(extra: Record<string, unknown> = {}) {
   };
 }
 
+/** How many MCP policy decisions with `outcome` the mesh's /metrics reports. */
+async function decisions(m: McpMesh, outcome: 'allow' | 'deny'): Promise<number> {
+  const text = await (m.mesh.context.services.get('metrics') as MeshMetrics).render();
+  const line = text
+    .split('\n')
+    .find((l) => l.startsWith(`parley_decisions_total{outcome="${outcome}",protocol="mcp"}`));
+  return Number(line?.split(' ').at(-1) ?? 0);
+}
+
 async function call(m: McpMesh, name: string, args: Record<string, unknown> = {}, meta = envelope()) {
   const response = await fetch(m.mcpUrl, {
     method: 'POST',
@@ -189,6 +198,18 @@ describe('plain 2026-07-28 tools/call (mcp.directToolCalls)', () => {
       decision: 'deny',
     });
     expect(entries.find((e) => e.resource === 'Tool::up.echo')).toMatchObject({ outcome: 'ok', decision: 'allow' });
+  });
+
+  it.each([
+    ['direct', () => direct],
+    ['SDK', () => sdk],
+  ])('counts each call in parley_decisions_total once, on the %s path', async (_path, mesh) => {
+    const m = mesh();
+    const [allowed, denied] = [await decisions(m, 'allow'), await decisions(m, 'deny')];
+    await call(m, 'up.echo');
+    await call(m, 'up.secret');
+    expect(await decisions(m, 'allow')).toBe(allowed + 1);
+    expect(await decisions(m, 'deny')).toBe(denied + 1);
   });
 
   it('explains an upstream that asks for input, sends a malformed result, or fails', async () => {

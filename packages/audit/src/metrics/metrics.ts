@@ -84,9 +84,8 @@ export class MeshMetrics {
     this.#audit.add(1, { kind });
   }
 
-  /** Everything a pipeline hop says about decisions and errors, in one call (the `record` step). */
+  /** What a pipeline hop says about errors (the `record` step); its decision was counted when it was made. */
   recordHop(hop: HopRecord): void {
-    if (hop.decision) this.recordDecision(hop.decision.effect, hop.action.protocol);
     if (hop.outcome === 'error') this.recordError(hop.action.protocol, hop.error ? 'ERR_HOP_FAILED' : 'ERR_UNKNOWN');
     if (hop.outcome === 'unauthenticated') this.recordError(hop.action.protocol, 'ERR_AUTH_UNAUTHENTICATED');
   }
