@@ -18,6 +18,7 @@ import { vetTarget } from './vet-target.ts';
 
 // RFC 9110 §5.6.2 token: what a method or header name may be made of.
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const utf8 = new TextEncoder();
 
 /** Per-request settings; the caps can only be lowered below the client's. */
 export interface GuardedFetchInit {
@@ -130,7 +131,7 @@ function firstRequest(policy: OutboundPolicy, input: string | URL, init: Guarded
   const headers = requestHeaders(init.headers ?? {});
   if (!headers.has('user-agent')) headers.set('user-agent', policy.userAgent);
   if (!headers.has('accept-encoding')) headers.set('accept-encoding', ACCEPT_ENCODING);
-  const body = typeof init.body === 'string' ? new TextEncoder().encode(init.body) : init.body;
+  const body = typeof init.body === 'string' ? utf8.encode(init.body) : init.body;
   const method = (init.method ?? 'GET').toUpperCase();
   if (!TOKEN.test(method)) throw new OutboundError('ERR_OUTBOUND_METHOD', 'request method is not a valid HTTP token');
   return { url, method, headers, body };
@@ -151,7 +152,7 @@ function responseHead(
   return {
     status: response.statusCode ?? 0,
     statusText: response.statusMessage ?? '',
-    headers: responseHeaders(response, decoded),
+    headers: () => responseHeaders(response, decoded),
     url: request.url,
     redirected: redirects > 0,
   };

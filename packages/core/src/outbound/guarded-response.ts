@@ -46,17 +46,19 @@ export interface GuardedStreamResponse extends GuardedResponseStatus {
 export interface ResponseHead {
   readonly status: number;
   readonly statusText: string;
-  readonly headers: Headers;
+  /** Builds the headers; called once, when they are first read (many callers never read them). */
+  readonly headers: () => Headers;
   readonly url: URL;
   readonly redirected: boolean;
 }
 
+const utf8 = new TextDecoder();
+
 export function createGuardedResponse(head: ResponseHead, body: Uint8Array<ArrayBuffer>): GuardedResponse {
   const { url } = head;
-  const text = () => new TextDecoder().decode(body);
-  return {
-    ...describeHead(head),
-    streamed: false,
+  const text = () => utf8.decode(body);
+  return Object.assign(describeHead(head), {
+    streamed: false as const,
     body,
     text,
     json: () => {
@@ -67,16 +69,27 @@ export function createGuardedResponse(head: ResponseHead, body: Uint8Array<Array
         throw new OutboundError('ERR_OUTBOUND_BODY', `response from ${url.origin} is not valid JSON`);
       }
     },
-  };
+  });
 }
 
 export function createGuardedStreamResponse(
   head: ResponseHead,
   body: ReadableStream<Uint8Array<ArrayBuffer>>,
 ): GuardedStreamResponse {
-  return { ...describeHead(head), streamed: true, body };
+  return Object.assign(describeHead(head), { streamed: true as const, body });
 }
 
-function describeHead({ status, statusText, headers, url, redirected }: ResponseHead) {
-  return { status, statusText, ok: status >= 200 && status < 300, headers, url: url.href, redirected };
+function describeHead({ status, statusText, headers, url, redirected }: ResponseHead): GuardedResponseStatus {
+  let built: Headers | undefined;
+  return {
+    status,
+    statusText,
+    ok: status >= 200 && status < 300,
+    get headers() {
+      built ??= headers();
+      return built;
+    },
+    url: url.href,
+    redirected,
+  };
 }
