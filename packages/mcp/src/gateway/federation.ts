@@ -142,7 +142,14 @@ export class Federation {
   }
 
   findLocalTool(name: string, virtualServer?: string): ExposedLocalTool | undefined {
-    return this.localTools(virtualServer).find((t) => t.name === name);
+    // Asked on every call: matched without listing every local tool first.
+    for (const provider of this.#local.values()) {
+      const local = stripPrefix(name, `${provider.server}.`);
+      const tool = local === undefined ? undefined : provider.tools.find((t) => t.name === local);
+      if (tool && this.#inVirtual(virtualServer, provider.server, tool.name))
+        return { name, server: provider.server, tool };
+    }
+    return undefined;
   }
 
   /** Resolves an exposed tool name, quarantined ones included (so a call can be refused with the reason). */
