@@ -203,7 +203,7 @@ async function main(): Promise<void> {
     '@id("bench-alice") permit (principal == User::"alice", action, resource in McpServer::"everything");\n' +
       '@id("bench-alice-lean") permit (principal == User::"alice", action, resource in McpServer::"lean");\n' +
       // The agent holding alice's exchanged token acts only on her behalf, and so reads the actor chain on every call.
-      '@id("bench-agent") permit (principal == Agent::"bench-agent", action, resource in McpServer::"lean") when { context has onBehalfOf };\n',
+      '@id("bench-agent") permit (principal == Agent::"bench-agent", action, resource) when { context has onBehalfOf && (resource in McpServer::"lean" || resource in McpServer::"everything") };\n',
   );
   const mesh = await startMesh({
     config: validateConfig({
