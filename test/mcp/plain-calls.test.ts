@@ -214,9 +214,10 @@ describe('plain 2026-07-28 tools/call (mcp.directToolCalls)', () => {
 
   it('explains an upstream that asks for input, sends a malformed result, or fails', async () => {
     expect((await call(direct, 'up.asks')).body.error).toMatchObject({ data: { code: 'ERR_MCP_INPUT_REQUIRED' } });
-    expect((await call(direct, 'up.malformed')).body.error).toMatchObject({
-      data: { code: 'ERR_MCP_UPSTREAM_ANSWER' },
-    });
+    const malformed = await call(direct, 'up.malformed');
+    expect(malformed.body.error).toMatchObject({ data: { code: 'ERR_MCP_UPSTREAM_ANSWER' } });
+    // The SDK path says the same: a malformed result is a bad answer, not an outage.
+    expect((await call(sdk, 'up.malformed')).body).toEqual(malformed.body);
     const crashed = await call(direct, 'up.crashing');
     expect(crashed.body.error).toMatchObject({ code: -32010, data: { code: 'ERR_MCP_UPSTREAM_UNAVAILABLE' } });
     expect(crashed.body).toEqual((await call(sdk, 'up.crashing')).body);

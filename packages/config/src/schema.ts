@@ -147,7 +147,7 @@ export const mcpSchema = z
      * Serve plain stateless `tools/call` requests (2026-07-28, no progress,
      * logs or input requests) to HTTP upstreams without the MCP SDK's
      * per-request server and client: the same checks and, from a well-behaved
-     * upstream, the same answers (docs/mcp.md names the two that differ), at
+     * upstream, the same answers (docs/mcp.md names the one that differs), at
      * a fraction of the cost. `false` sends every request through the SDK.
      */
     directToolCalls: z.boolean().default(true),

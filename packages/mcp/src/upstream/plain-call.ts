@@ -99,7 +99,7 @@ export async function sendPlainCall(guarded: GuardedFetch, call: PlainCall): Pro
   if (message === undefined || !isResponseTo(message, call.id)) {
     // A failed exchange without an answer is an outage (the caller's upstream is unavailable), not a bad answer.
     if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`);
-    throw badAnswer(`answered HTTP ${response.status} without a JSON-RPC response to the call`);
+    throw upstreamAnswerError(`answered HTTP ${response.status} without a JSON-RPC response to the call`);
   }
   return resultOf(message);
 }
@@ -122,12 +122,13 @@ function isResponseTo(message: Message, id: number): boolean {
 function resultOf(message: Message): Record<string, unknown> {
   const error = message.error as { code?: unknown; message?: unknown; data?: unknown } | undefined;
   if (error !== undefined) {
-    if (typeof error?.code !== 'number' || typeof error.message !== 'string') throw badAnswer('sent a malformed error');
+    if (typeof error?.code !== 'number' || typeof error.message !== 'string')
+      throw upstreamAnswerError('sent a malformed error');
     throw new ProtocolError(error.code, error.message, error.data);
   }
   const result = message.result as Record<string, unknown>;
   if (typeof result !== 'object' || result === null || Array.isArray(result))
-    throw badAnswer('sent a malformed result');
+    throw upstreamAnswerError('sent a malformed result');
   if (result.resultType === 'input_required') {
     throw new McpGatewayError(
       'ERR_MCP_INPUT_REQUIRED',
@@ -140,7 +141,7 @@ function resultOf(message: Message): Record<string, unknown> {
   if (
     !isCallToolResult({ content: result.content, ...(result.isError === undefined ? {} : { isError: result.isError }) })
   ) {
-    throw badAnswer('sent a result that is not a tool result');
+    throw upstreamAnswerError('sent a result that is not a tool result');
   }
   return result.resultType === undefined ? { ...result, resultType: 'complete' } : result;
 }
@@ -152,13 +153,14 @@ async function responseFromStream(response: GuardedStreamResponse, id: number): 
     if (message === undefined) continue;
     if (isResponseTo(message, id)) return message;
     if (typeof message.method === 'string' && 'id' in message) {
-      throw badAnswer(`sent a ${message.method} request, which 2026-07-28 servers do not send`);
+      throw upstreamAnswerError(`sent a ${message.method} request, which 2026-07-28 servers do not send`);
     }
   }
   return undefined;
 }
 
-function badAnswer(detail: string): McpGatewayError {
+/** An upstream answered, but not with anything the gateway can pass on (the same on the direct and the SDK path). */
+export function upstreamAnswerError(detail: string): McpGatewayError {
   return new McpGatewayError('ERR_MCP_UPSTREAM_ANSWER', McpErrorCode.UpstreamAnswer, `the upstream ${detail}`, {
     publicMessage: 'the upstream server sent an answer the gateway could not use',
   });

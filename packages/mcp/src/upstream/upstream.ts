@@ -9,6 +9,8 @@ import {
   type ReadResourceResult,
   type Resource,
   type ResourceTemplateType as ResourceTemplate,
+  SdkError,
+  SdkErrorCode,
   type ServerCapabilities,
   StreamableHTTPClientTransport,
   type Tool,
@@ -18,7 +20,7 @@ import type { Clock, GuardedFetch, Logger } from '@parley/core';
 import { McpErrorCode, McpGatewayError } from '../errors.ts';
 import { type CallRelay, currentRelay } from './call-relay.ts';
 import { isHttpUpstream, type UpstreamDefinition } from './definition.ts';
-import { isPlainTool, sendPlainCall } from './plain-call.ts';
+import { isPlainTool, sendPlainCall, upstreamAnswerError } from './plain-call.ts';
 import { CleanStdioTransport } from './stdio-transport.ts';
 
 export type UpstreamStatus = 'connecting' | 'ready' | 'down' | 'stopped';
@@ -389,6 +391,10 @@ export class Upstream {
       );
     } catch (error) {
       if (relay.signal.aborted) throw error;
+      // The upstream is up but its answer failed the SDK's schema: a bad answer, not an outage.
+      if (error instanceof SdkError && error.code === SdkErrorCode.InvalidResult) {
+        throw upstreamAnswerError('sent a malformed result');
+      }
       // Errors the upstream answered with are passed through; a broken connection is ours to explain.
       if (
         error instanceof Error &&
