@@ -63,20 +63,19 @@ export class AuditLog {
 
   /** Appends one entry (any kind); resolves with its place in the chain once durable. */
   record(entry: AuditEntryInput): Promise<AuditReceipt> {
-    let normalized: UnchainedEntry;
-    try {
-      normalized = normalizeEntry(entry, this.#clock);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return this.#commits.submit(normalized);
+    return this.#submit(() => normalizeEntry(entry, this.#clock));
   }
 
   /** Appends the entry for one pipeline hop (the pipeline's `record` step). */
   recordHop(hop: HopRecord, traceId?: string): Promise<AuditReceipt> {
+    return this.#submit(() => normalizeOwnEntry(hopToEntry(hop, traceId), this.#clock));
+  }
+
+  /** Queues the entry `normalize` makes for the next commit; a refused entry rejects without queueing. */
+  #submit(normalize: () => UnchainedEntry): Promise<AuditReceipt> {
     let normalized: UnchainedEntry;
     try {
-      normalized = normalizeOwnEntry(hopToEntry(hop, traceId), this.#clock);
+      normalized = normalize();
     } catch (error) {
       return Promise.reject(error);
     }
