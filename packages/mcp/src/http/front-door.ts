@@ -23,7 +23,7 @@ import type { CatalogKind } from '../upstream/upstream.ts';
 import { MemoryEventStore } from './event-store.ts';
 import { plainToolCall } from './plain-tool-call.ts';
 import type { RateLimiter } from './rate-limiter.ts';
-import { sendJson, sendWebResponse } from './send-response.ts';
+import { sendJson, sendWebResponse, whenAbandoned } from './send-response.ts';
 import { type LegacySession, SessionTable } from './sessions.ts';
 
 export interface FrontDoorOptions {
@@ -125,9 +125,7 @@ export function registerFrontDoor(options: FrontDoorOptions): FrontDoor {
       const target = plainTarget(federation, plain.name, virtualServer);
       if (target) {
         const session = modernSession(caller, virtualServer, resourceUrl, sourceIp);
-        reply.raw.once('close', () => {
-          if (!reply.raw.writableFinished) abort.abort();
-        });
+        whenAbandoned(reply.raw, () => abort.abort());
         return sendJson(reply, await answerPlainCall(deps, session, target, plain, abort.signal));
       }
     }

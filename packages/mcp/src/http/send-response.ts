@@ -1,4 +1,12 @@
+import type { ServerResponse } from 'node:http';
 import type { FastifyReply } from 'fastify';
+
+/** Runs `run` when the client leaves before the response is complete, so the work behind it can stop. */
+export function whenAbandoned(raw: ServerResponse, run: () => void): void {
+  raw.once('close', () => {
+    if (!raw.writableFinished) run();
+  });
+}
 
 /**
  * Writes a web `Response` to a Fastify reply: an SSE stream as it comes, any
@@ -9,9 +17,7 @@ import type { FastifyReply } from 'fastify';
 export async function sendWebResponse(reply: FastifyReply, response: Response, onAbandoned: () => void): Promise<void> {
   reply.hijack();
   const raw = reply.raw;
-  raw.once('close', () => {
-    if (!raw.writableFinished) onAbandoned();
-  });
+  whenAbandoned(raw, onAbandoned);
   const headers: Record<string, string> = {};
   response.headers.forEach((value, name) => {
     headers[name] = value;
