@@ -9,11 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type McpMesh, startMcpMesh } from './support/mesh.ts';
 
 const VERSION = '2026-07-28';
-const TOOLS = ['echo', 'streamed', 'failing', 'asks', 'malformed', 'crashing', 'secret'];
+const TOOLS = ['echo', 'streamed', 'failing', 'asks', 'asks-badly', 'malformed', 'crashing', 'secret'];
 
 interface Seen {
   headers: IncomingHttpHeaders;
-  body: { params: { name: string; _meta: Record<string, unknown> } };
+  body: {
+    params: { name: string; _meta: Record<string, unknown>; inputResponses?: unknown; requestState?: unknown };
+  };
 }
 
 /** A 2026-07-28 upstream on node:http whose tools answer in every way an upstream may. */
@@ -60,7 +62,12 @@ async function startUpstream() {
             id: rpc.id,
             error: { code: -32602, message: 'bad date', data: { field: 'd' } },
           });
-        case 'asks':
+        case 'asks': {
+          // Multi round-trip: asks which calendar, then answers once the retry carries the answer and the state.
+          const answer = rpc.params.inputResponses?.q;
+          if (answer && rpc.params.requestState === 'state-1') {
+            return json(ok({ content: [{ type: 'text', text: `chose ${JSON.stringify(answer.content)}` }] }));
+          }
           return json(
             ok({
               resultType: 'input_required',
@@ -70,8 +77,13 @@ async function startUpstream() {
                   params: { mode: 'form', message: 'Which?', requestedSchema: { type: 'object', properties: {} } },
                 },
               },
+              requestState: 'state-1',
             }),
           );
+        }
+        case 'asks-badly':
+          // Neither inputRequests nor requestState: nothing to answer and nothing to retry with.
+          return json(ok({ resultType: 'input_required' }));
         case 'malformed':
           return json(ok({ content: 'not a list' }));
         case 'crashing':
@@ -108,7 +120,13 @@ async function decisions(m: McpMesh, outcome: 'allow' | 'deny'): Promise<number>
   return Number(line?.split(' ').at(-1) ?? 0);
 }
 
-async function call(m: McpMesh, name: string, args: Record<string, unknown> = {}, meta = envelope()) {
+async function call(
+  m: McpMesh,
+  name: string,
+  args: Record<string, unknown> = {},
+  meta = envelope(),
+  retry: Record<string, unknown> = {},
+) {
   const response = await fetch(m.mcpUrl, {
     method: 'POST',
     headers: {
@@ -123,7 +141,7 @@ async function call(m: McpMesh, name: string, args: Record<string, unknown> = {}
       jsonrpc: '2.0',
       id: 'c-1',
       method: 'tools/call',
-      params: { name, arguments: args, _meta: meta },
+      params: { name, arguments: args, _meta: meta, ...retry },
     }),
   });
   const text = await response.text();
@@ -212,8 +230,55 @@ describe('plain 2026-07-28 tools/call (mcp.directToolCalls)', () => {
     expect(await decisions(m, 'deny')).toBe(denied + 1);
   });
 
-  it('explains an upstream that asks for input, sends a malformed result, or fails', async () => {
-    expect((await call(direct, 'up.asks')).body.error).toMatchObject({ data: { code: 'ERR_MCP_INPUT_REQUIRED' } });
+  it('relays an upstream that asks for input, and the retry that answers it, on both paths', async () => {
+    const canElicit = envelope({ 'io.modelcontextprotocol/clientCapabilities': { elicitation: { form: {} } } });
+    const [viaSdk, viaDirect] = [
+      await call(sdk, 'up.asks', {}, canElicit),
+      await call(direct, 'up.asks', {}, canElicit),
+    ];
+    expect(viaDirect.body).toEqual(viaSdk.body);
+    expect(viaDirect.body.result).toMatchObject({
+      resultType: 'input_required',
+      inputRequests: { q: { method: 'elicitation/create' } },
+      requestState: 'state-1',
+    });
+    // The direct path told the upstream what the caller can answer.
+    expect(lastSeen().body.params._meta['io.modelcontextprotocol/clientCapabilities']).toEqual({
+      elicitation: { form: {} },
+    });
+    const retry = {
+      inputResponses: { q: { action: 'accept', content: { calendar: 'work' } } },
+      requestState: 'state-1',
+    };
+    for (const m of [sdk, direct]) {
+      const { body } = await call(m, 'up.asks', {}, canElicit, retry);
+      expect(body.result.content[0].text).toBe('chose {"calendar":"work"}');
+      // The upstream got the caller's answer and its own state back, unchanged.
+      expect(lastSeen().body.params).toMatchObject(retry);
+    }
+    // A tampered state is the upstream's to refuse: it asks again.
+    const tampered = await call(direct, 'up.asks', {}, canElicit, { ...retry, requestState: 'state-2' });
+    expect(tampered.body.result.resultType).toBe('input_required');
+  });
+
+  it('never asks a caller for input it did not declare it can give (-32021, HTTP 400), on both paths', async () => {
+    const [viaSdk, viaDirect] = [await call(sdk, 'up.asks'), await call(direct, 'up.asks')];
+    expect(viaDirect.body).toEqual(viaSdk.body);
+    expect(viaDirect.status).toBe(400);
+    expect(viaSdk.status).toBe(400);
+    expect(viaDirect.body.error).toMatchObject({
+      code: -32021,
+      data: { requiredCapabilities: { elicitation: { form: {} } } },
+    });
+    // URL mode is its own sub-capability: declaring form does not cover it.
+    const urlOnly = envelope({ 'io.modelcontextprotocol/clientCapabilities': { elicitation: { url: {} } } });
+    expect((await call(direct, 'up.asks', {}, urlOnly)).body.error).toMatchObject({ code: -32021 });
+  });
+
+  it('explains an upstream that sends a malformed input request or result, or fails', async () => {
+    const badly = await call(direct, 'up.asks-badly');
+    expect(badly.body.error).toMatchObject({ data: { code: 'ERR_MCP_UPSTREAM_ANSWER' } });
+    expect((await call(sdk, 'up.asks-badly')).body).toEqual(badly.body);
     const malformed = await call(direct, 'up.malformed');
     expect(malformed.body.error).toMatchObject({ data: { code: 'ERR_MCP_UPSTREAM_ANSWER' } });
     // The SDK path says the same: a malformed result is a bad answer, not an outage.

@@ -42,3 +42,10 @@ export class McpGatewayError extends ParleyError {
     this.data = options.data;
   }
 }
+
+/** An upstream answered, but not with anything the gateway can pass on (the same on the direct and the SDK path). */
+export function upstreamAnswerError(detail: string): McpGatewayError {
+  return new McpGatewayError('ERR_MCP_UPSTREAM_ANSWER', McpErrorCode.UpstreamAnswer, `the upstream ${detail}`, {
+    publicMessage: 'the upstream server sent an answer the gateway could not use',
+  });
+}

@@ -8,6 +8,7 @@ import {
 import type { Caller, GuardedAction, Logger, RequestPipeline } from '@parley/core';
 import { McpErrorCode, McpGatewayError } from '../errors.ts';
 import type { UpstreamCredentials } from '../upstream/credentials.ts';
+import { inputRetryOf } from '../upstream/input-required.ts';
 import type { Upstream } from '../upstream/upstream.ts';
 import type { Federation } from './federation.ts';
 import { type LocalToolContext, localToolDefinition } from './local-tools.ts';
@@ -112,7 +113,7 @@ export function createGatewayServer(deps: GatewayDeps, session: GatewaySession):
           publicMessage: `tool ${name} changed since it was approved and is quarantined until an administrator accepts it`,
         });
       }
-      return found.upstream.callTool(found.tool.name, args, relay);
+      return found.upstream.callTool(found.tool.name, args, relay, inputRetryOf(ctx));
     })) as CallToolResult;
   });
 
@@ -136,7 +137,7 @@ export function createGatewayServer(deps: GatewayDeps, session: GatewaySession):
       request.params.arguments,
     );
     return runHop(deps, session, guarded, sdkHop(ctx, session), (relay) =>
-      found.upstream.getPrompt(found.prompt.name, request.params.arguments, relay),
+      found.upstream.getPrompt(found.prompt.name, request.params.arguments, relay, inputRetryOf(ctx)),
     );
   });
 
@@ -158,7 +159,9 @@ export function createGatewayServer(deps: GatewayDeps, session: GatewaySession):
     const found = federation.findResource(uri, vs);
     if (!found) throw new ProtocolError(McpErrorCode.ResourceNotFound, 'Resource not found', { uri });
     const guarded = action('resources/read', 'Resource', uri, found.upstream.name);
-    return runHop(deps, session, guarded, sdkHop(ctx, session), (relay) => found.upstream.readResource(uri, relay));
+    return runHop(deps, session, guarded, sdkHop(ctx, session), (relay) =>
+      found.upstream.readResource(uri, relay, inputRetryOf(ctx)),
+    );
   });
 
   server.setRequestHandler('resources/subscribe', async (request, ctx) => {

@@ -1,6 +1,7 @@
-import { SERVER_INFO_META_KEY } from '@modelcontextprotocol/server';
+import { isInputRequiredResult, ProtocolErrorCode, SERVER_INFO_META_KEY } from '@modelcontextprotocol/server';
 import type { Logger } from '@parley/core';
 import type { PlainToolCall } from '../http/plain-tool-call.ts';
+import { assertCallerCanAnswer } from '../upstream/input-required.ts';
 import type { Federation } from './federation.ts';
 import { GATEWAY_INFO, type GatewayDeps, type GatewaySession, guardedAction } from './gateway-server.ts';
 import { runHop, toProtocolError } from './run-hop.ts';
@@ -20,11 +21,18 @@ export function plainTarget(federation: Federation, name: string, virtualServer:
   return found;
 }
 
+/** A JSON-RPC response to send, with its HTTP status. */
+export interface PlainAnswer {
+  readonly status: number;
+  readonly body: string;
+}
+
 /**
  * Runs a plain `tools/call` through the same pipeline as every other call
  * (decide, approve, credential, forward, record) and returns the JSON-RPC
- * response text: the upstream's result as it came, or the error the SDK's
- * server would have answered with.
+ * response: the upstream's result as it came (an `input_required` one only
+ * when it asks for what the caller declared it can give), or the error the
+ * SDK's server would have answered with, on the status it would have used.
  * @see https://modelcontextprotocol.io/specification/2026-07-28/server/tools#calling-tools
  */
 export async function answerPlainCall(
@@ -33,7 +41,7 @@ export async function answerPlainCall(
   target: PlainTarget,
   call: PlainToolCall,
   signal: AbortSignal,
-): Promise<string> {
+): Promise<PlainAnswer> {
   const { upstream, tool } = target;
   const action = guardedAction(
     session,
@@ -44,10 +52,18 @@ export async function answerPlainCall(
     call.arguments ?? {},
   );
   try {
-    const result = await runHop(deps, session, action, { signal, relay: (headers) => ({ signal, headers }) }, (relay) =>
-      upstream.callToolPlain(tool.name, call.arguments, relay),
+    const result = await runHop(
+      deps,
+      session,
+      action,
+      { signal, relay: (headers) => ({ signal, headers }) },
+      async (relay) => {
+        const answer = await upstream.callToolPlain(tool.name, call.arguments, call.clientCapabilities, relay);
+        if (isInputRequiredResult(answer)) assertCallerCanAnswer(answer, call.clientCapabilities);
+        return answer;
+      },
     );
-    return JSON.stringify({ jsonrpc: '2.0', id: call.id, result: withServerInfo(result) });
+    return { status: 200, body: JSON.stringify({ jsonrpc: '2.0', id: call.id, result: withServerInfo(result) }) };
   } catch (error) {
     return errorAnswer(call.id, error, deps.logger);
   }
@@ -60,7 +76,11 @@ function withServerInfo(result: Record<string, unknown>): Record<string, unknown
   return { ...result, _meta: { ...meta, [SERVER_INFO_META_KEY]: GATEWAY_INFO } };
 }
 
-function errorAnswer(id: string | number, error: unknown, logger: Logger): string {
+function errorAnswer(id: string | number, error: unknown, logger: Logger): PlainAnswer {
   const { code, message, data } = toProtocolError(error, logger);
-  return JSON.stringify({ jsonrpc: '2.0', id, error: { code, message, ...(data === undefined ? {} : { data }) } });
+  return {
+    // A handler's error is in-band (200), except the one the spec gives its own status.
+    status: code === ProtocolErrorCode.MissingRequiredClientCapability ? 400 : 200,
+    body: JSON.stringify({ jsonrpc: '2.0', id, error: { code, message, ...(data === undefined ? {} : { data }) } }),
+  };
 }

@@ -126,7 +126,8 @@ export function registerFrontDoor(options: FrontDoorOptions): FrontDoor {
       if (target) {
         const session = modernSession(caller, virtualServer, resourceUrl, sourceIp);
         whenAbandoned(reply.raw, () => abort.abort());
-        return sendJson(reply, await answerPlainCall(deps, session, target, plain, abort.signal));
+        const answer = await answerPlainCall(deps, session, target, plain, abort.signal);
+        return sendJson(reply, answer.body, answer.status);
       }
     }
     const webRequest = toWebRequest();

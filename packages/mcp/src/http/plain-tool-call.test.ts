@@ -23,7 +23,12 @@ const body = (params: Record<string, unknown> = {}, extra: Record<string, unknow
 
 describe('plainToolCall', () => {
   it('takes a plain stateless tools/call', () => {
-    expect(plainToolCall(headers, body())).toEqual({ id: 3, name: 'up.echo', arguments: { a: 1 } });
+    expect(plainToolCall(headers, body())).toEqual({
+      id: 3,
+      name: 'up.echo',
+      arguments: { a: 1 },
+      clientCapabilities: {},
+    });
     expect(plainToolCall(headers, body({ arguments: undefined }))).toMatchObject({ arguments: undefined });
   });
 

@@ -6,6 +6,8 @@ export interface PlainToolCall {
   readonly id: string | number;
   readonly name: string;
   readonly arguments: Record<string, unknown> | undefined;
+  /** The request's declared `clientCapabilities` (what it can be asked for). */
+  readonly clientCapabilities: Readonly<Record<string, unknown>>;
 }
 
 // The modern revisions the SDK's handler serves (it rejects other modern claims itself).
@@ -50,7 +52,8 @@ export function plainToolCall(headers: IncomingHttpHeaders, body: unknown): Plai
     return undefined;
   }
   if (!envelopeAccepted(version, meta)) return undefined;
-  return { id: id as string | number, name, arguments: args };
+  const clientCapabilities = meta['io.modelcontextprotocol/clientCapabilities'] as Record<string, unknown>;
+  return { id: id as string | number, name, arguments: args, clientCapabilities };
 }
 
 const accepted = new Map<string, boolean>();

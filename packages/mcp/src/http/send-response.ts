@@ -60,9 +60,9 @@ export async function sendWebResponse(reply: FastifyReply, response: Response, o
 }
 
 /** Writes a JSON-RPC answer in one write, with its length (a string body goes out in the same write as the head). */
-export function sendJson(reply: FastifyReply, body: string): void {
+export function sendJson(reply: FastifyReply, body: string, status = 200): void {
   reply.hijack();
-  reply.raw.writeHead(200, {
+  reply.raw.writeHead(status, {
     'content-type': 'application/json',
     'content-length': String(Buffer.byteLength(body)),
     'x-request-id': String(reply.request.id),

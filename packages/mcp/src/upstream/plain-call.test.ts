@@ -30,6 +30,7 @@ describe('sendPlainCall', () => {
     id: 1,
     name: 'stalls',
     arguments: {},
+    clientCapabilities: {},
     headers: {},
     signal: new AbortController().signal,
     timeoutMs: 300,

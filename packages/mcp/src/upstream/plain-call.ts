@@ -1,7 +1,8 @@
 import { isCallToolResult, ProtocolError, type Tool } from '@modelcontextprotocol/client';
 import { injectTraceHeaders } from '@parley/audit';
 import { type GuardedFetch, type GuardedStreamResponse, serverSentData } from '@parley/core';
-import { McpErrorCode, McpGatewayError } from '../errors.ts';
+import { upstreamAnswerError } from '../errors.ts';
+import { passInputRequired } from './input-required.ts';
 
 /** A `tools/call` as one POST to a 2026-07-28 upstream. */
 export interface PlainCall {
@@ -11,6 +12,8 @@ export interface PlainCall {
   readonly id: number;
   readonly name: string;
   readonly arguments: Record<string, unknown> | undefined;
+  /** What the caller declared it can answer (elicitation, sampling, roots), declared upstream as the gateway's own. */
+  readonly clientCapabilities: Readonly<Record<string, unknown>>;
   /** The upstream's credential headers. */
   readonly headers: Readonly<Record<string, string>>;
   readonly signal: AbortSignal;
@@ -41,12 +44,13 @@ export function isPlainTool(tool: Tool): boolean {
  * Sends one stateless 2026-07-28 `tools/call` through the guarded client and
  * reads its answer, as JSON or as an SSE stream, without an SDK client: the
  * gateway's hot path. It asks for no progress and no log messages (the caller
- * asked for none), and declares no client capabilities, so a well-behaved
- * upstream has nothing to send but the answer. An upstream error answer is
- * thrown as a `ProtocolError` carrying its code; a result that asks for input
- * (`input_required`), which this path cannot relay, or a 2xx answer that is
- * not a JSON-RPC response to this call, as an `McpGatewayError`; a failed
- * exchange (network, non-2xx without an answer) as the error it is.
+ * asked for none), and declares the caller's client capabilities, so a
+ * well-behaved upstream asks only for input the caller can give, by answering
+ * `input_required` (2026-07-28 servers send no requests on the stream). An upstream error answer is
+ * thrown as a `ProtocolError` carrying its code; a malformed result, or a 2xx
+ * answer that is not a JSON-RPC response to this call, as an `McpGatewayError`;
+ * a failed exchange (network, non-2xx without an answer) as the error it is.
+ * A well-formed `input_required` result is returned as it came, for the caller to answer.
  * @see https://modelcontextprotocol.io/specification/2026-07-28/basic/transports#sending-messages-to-the-server
  */
 export async function sendPlainCall(guarded: GuardedFetch, call: PlainCall): Promise<Record<string, unknown>> {
@@ -60,7 +64,7 @@ export async function sendPlainCall(guarded: GuardedFetch, call: PlainCall): Pro
       _meta: {
         'io.modelcontextprotocol/protocolVersion': call.protocolVersion,
         'io.modelcontextprotocol/clientInfo': CLIENT_INFO,
-        'io.modelcontextprotocol/clientCapabilities': {},
+        'io.modelcontextprotocol/clientCapabilities': call.clientCapabilities,
       },
     },
   });
@@ -129,14 +133,8 @@ function resultOf(message: Message): Record<string, unknown> {
   const result = message.result as Record<string, unknown>;
   if (typeof result !== 'object' || result === null || Array.isArray(result))
     throw upstreamAnswerError('sent a malformed result');
-  if (result.resultType === 'input_required') {
-    throw new McpGatewayError(
-      'ERR_MCP_INPUT_REQUIRED',
-      McpErrorCode.UpstreamAnswer,
-      'the upstream asked for input, which the gateway does not relay to stateless callers',
-      { publicMessage: 'the tool asked for input from the user, which the gateway cannot relay for this request' },
-    );
-  }
+  // The caller answers an upstream's request for input and retries (which, carrying its answers, takes the SDK path).
+  if (result.resultType === 'input_required') return passInputRequired(result);
   // Only `content` must be a spec shape here; `structuredContent` may be any JSON on 2026-07-28.
   if (
     !isCallToolResult({ content: result.content, ...(result.isError === undefined ? {} : { isError: result.isError }) })
@@ -157,11 +155,4 @@ async function responseFromStream(response: GuardedStreamResponse, id: number): 
     }
   }
   return undefined;
-}
-
-/** An upstream answered, but not with anything the gateway can pass on (the same on the direct and the SDK path). */
-export function upstreamAnswerError(detail: string): McpGatewayError {
-  return new McpGatewayError('ERR_MCP_UPSTREAM_ANSWER', McpErrorCode.UpstreamAnswer, `the upstream ${detail}`, {
-    publicMessage: 'the upstream server sent an answer the gateway could not use',
-  });
 }

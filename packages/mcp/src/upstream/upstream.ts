@@ -3,6 +3,7 @@ import {
   Client,
   type CompleteResult,
   type GetPromptResult,
+  type InputRequiredResult,
   type McpSubscription,
   type Prompt,
   ProtocolError,
@@ -17,10 +18,11 @@ import {
   type Transport,
 } from '@modelcontextprotocol/client';
 import type { Clock, GuardedFetch, Logger } from '@parley/core';
-import { McpErrorCode, McpGatewayError } from '../errors.ts';
+import { McpErrorCode, McpGatewayError, upstreamAnswerError } from '../errors.ts';
 import { type CallRelay, currentRelay } from './call-relay.ts';
 import { isHttpUpstream, type UpstreamDefinition } from './definition.ts';
-import { isPlainTool, sendPlainCall, upstreamAnswerError } from './plain-call.ts';
+import { type InputRetry, passInputRequired, retryParams } from './input-required.ts';
+import { isPlainTool, sendPlainCall } from './plain-call.ts';
 import { CleanStdioTransport } from './stdio-transport.ts';
 
 export type UpstreamStatus = 'connecting' | 'ready' | 'down' | 'stopped';
@@ -182,6 +184,8 @@ export class Upstream {
       { name: 'parley-gateway', version: '0.1.0' },
       {
         capabilities: { elicitation: { form: {}, url: {} }, sampling: {} },
+        // An upstream's `input_required` goes back to the caller whose request it answers (see `#call`).
+        inputRequired: { autoFulfill: false },
         versionNegotiation: { mode: isHttpUpstream(this.definition) ? 'auto' : 'legacy' },
       },
     );
@@ -273,14 +277,30 @@ export class Upstream {
     }
   }
 
-  callTool(name: string, args: Record<string, unknown> | undefined, relay: CallRelay): Promise<CallToolResult> {
-    return this.#call(
+  /**
+   * `tools/call` through the SDK client. An `input_required` answer is handed
+   * back as it came, for the caller to answer; `retry` carries the caller's
+   * answers to the previous one.
+   * @see https://modelcontextprotocol.io/specification/2026-07-28/basic/patterns/mrtr
+   */
+  callTool(
+    name: string,
+    args: Record<string, unknown> | undefined,
+    relay: CallRelay,
+    retry?: InputRetry,
+  ): Promise<CallToolResult | InputRequiredResult> {
+    return this.#roundTrip(
       relay,
       (client, options) =>
         client.callTool(
-          { name, ...(args === undefined ? {} : { arguments: args }), ...(relay.onLog ? { _meta: ALL_LOGS } : {}) },
+          {
+            name,
+            ...(args === undefined ? {} : { arguments: args }),
+            ...retryParams(retry),
+            ...(relay.onLog ? { _meta: ALL_LOGS } : {}),
+          },
           options,
-        ) as Promise<CallToolResult>,
+        ) as Promise<CallToolResult | InputRequiredResult>,
     );
   }
 
@@ -305,12 +325,13 @@ export class Upstream {
 
   /**
    * `tools/call` without the SDK client: one stateless POST whose answer is
-   * read as JSON or SSE (see `sendPlainCall`). Progress, log messages and
-   * input requests are not relayed; callers that want them take `callTool`.
+   * read as JSON or SSE (see `sendPlainCall`). Progress and log messages are
+   * not relayed; callers that want them take `callTool`.
    */
   async callToolPlain(
     name: string,
     args: Record<string, unknown> | undefined,
+    clientCapabilities: Readonly<Record<string, unknown>>,
     relay: CallRelay,
   ): Promise<Record<string, unknown>> {
     // Checked again: an approval may have kept the call waiting while the upstream went away.
@@ -323,6 +344,7 @@ export class Upstream {
         id: ++this.#plainIds,
         name,
         arguments: args,
+        clientCapabilities,
         headers: relay.headers,
         signal: relay.signal,
         timeoutMs: this.#options.requestTimeout ?? 60_000,
@@ -333,13 +355,31 @@ export class Upstream {
     }
   }
 
-  readResource(uri: string, relay: CallRelay): Promise<ReadResourceResult> {
-    return this.#call(relay, (client, options) => client.readResource({ uri }, { ...options, cacheMode: 'bypass' }));
+  /** `resources/read`; `input_required` and `retry` as for `callTool`. */
+  readResource(uri: string, relay: CallRelay, retry?: InputRetry): Promise<ReadResourceResult | InputRequiredResult> {
+    return this.#roundTrip(
+      relay,
+      (client, options) =>
+        client.readResource({ uri, ...retryParams(retry) }, { ...options, cacheMode: 'bypass' }) as Promise<
+          ReadResourceResult | InputRequiredResult
+        >,
+    );
   }
 
-  getPrompt(name: string, args: Record<string, string> | undefined, relay: CallRelay): Promise<GetPromptResult> {
-    return this.#call(relay, (client, options) =>
-      client.getPrompt({ name, ...(args === undefined ? {} : { arguments: args }) }, options),
+  /** `prompts/get`; `input_required` and `retry` as for `callTool`. */
+  getPrompt(
+    name: string,
+    args: Record<string, string> | undefined,
+    relay: CallRelay,
+    retry?: InputRetry,
+  ): Promise<GetPromptResult | InputRequiredResult> {
+    return this.#roundTrip(
+      relay,
+      (client, options) =>
+        client.getPrompt(
+          { name, ...(args === undefined ? {} : { arguments: args }), ...retryParams(retry) },
+          options,
+        ) as Promise<GetPromptResult | InputRequiredResult>,
     );
   }
 
@@ -371,6 +411,16 @@ export class Upstream {
       return;
     }
     await this.#call(relay, (c, options) => c.subscribeResource({ uri }, options));
+  }
+
+  /** A request whose answer may be `input_required` (`tools/call`, `prompts/get`, `resources/read`). */
+  #roundTrip<T>(
+    relay: CallRelay,
+    run: (client: Client, options: Parameters<Client['callTool']>[1] & object) => Promise<T>,
+  ): Promise<T> {
+    return this.#call(relay, (client, options) => run(client, { ...options, allowInputRequired: true })).then(
+      passInputRequired,
+    );
   }
 
   async #call<T>(
