@@ -1,8 +1,13 @@
-import { completable, type McpServer } from '@modelcontextprotocol/server';
+import { acceptedContent, completable, inputRequired, type McpServer } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { RED_PIXEL_PNG } from './media.ts';
 
-/** The prompts of the conformance suite's prompts-* and completion-complete scenarios. */
+const contextSchema = z.object({ context: z.string() });
+
+/**
+ * The prompts of the conformance suite's prompts-*, completion-complete and
+ * input-required-result-non-tool-request scenarios.
+ */
 export function registerPrompts(server: McpServer): void {
   server.registerPrompt('test_simple_prompt', { description: 'A prompt without arguments' }, async () => ({
     messages: [{ role: 'user', content: { type: 'text', text: 'This is a simple prompt for testing.' } }],
@@ -42,6 +47,26 @@ export function registerPrompts(server: McpServer): void {
         { role: 'user', content: { type: 'text', text: 'Please process the embedded resource above.' } },
       ],
     }),
+  );
+  server.registerPrompt(
+    'test_input_required_result_prompt',
+    { description: 'A prompt that asks the client for its context before it is built' },
+    async (ctx) => {
+      const answer = acceptedContent(ctx.mcpReq.inputResponses, 'user_context', contextSchema);
+      if (!answer) {
+        return inputRequired({
+          inputRequests: {
+            user_context: inputRequired.elicit({
+              message: 'What context should the prompt use?',
+              requestedSchema: contextSchema,
+            }),
+          },
+        });
+      }
+      return {
+        messages: [{ role: 'user', content: { type: 'text', text: `Prompt built for context: ${answer.context}` } }],
+      };
+    },
   );
   server.registerPrompt('test_prompt_with_image', { description: 'A prompt with an image' }, async () => ({
     messages: [

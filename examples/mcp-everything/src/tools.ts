@@ -1,6 +1,5 @@
 import {
   type CallToolResult,
-  fromJsonSchema,
   type InputResponses,
   inputRequired,
   type McpServer,
@@ -8,21 +7,9 @@ import {
 } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { RED_PIXEL_PNG, SILENT_WAV } from './media.ts';
+import { noArgs, text } from './results.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const text = (value: string): CallToolResult => ({ content: [{ type: 'text', text: value }] });
-const noArgs = z.object({});
-
-// Built once: the server is constructed per request, and compiling this schema dominated the profile.
-const JSON_SCHEMA_2020_12 = fromJsonSchema({
-  $schema: 'https://json-schema.org/draft/2020-12/schema',
-  type: 'object',
-  $defs: {
-    address: { type: 'object', properties: { street: { type: 'string' }, city: { type: 'string' } } },
-  },
-  properties: { name: { type: 'string' }, address: { $ref: '#/$defs/address' } },
-  additionalProperties: false,
-});
 
 /**
  * A server-to-client request, in the era the caller speaks: pushed on the
@@ -241,12 +228,4 @@ export function registerTools(server: McpServer): void {
       },
     );
   }
-  server.registerTool(
-    'json_schema_2020_12_tool',
-    {
-      description: 'Tool with JSON Schema 2020-12 features',
-      inputSchema: JSON_SCHEMA_2020_12,
-    },
-    async (args) => text(`Received: ${JSON.stringify(args)}`),
-  );
 }
