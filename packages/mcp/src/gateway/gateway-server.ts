@@ -40,6 +40,18 @@ export interface GatewayDeps {
 /** Who the gateway says it is (`initialize`, and each 2026-07-28 result's `_meta`). */
 export const GATEWAY_INFO = { name: 'parley', title: 'Parley MCP gateway', version: '0.1.0' } as const;
 
+/** What the gateway offers every caller. */
+export const GATEWAY_CAPABILITIES = {
+  tools: { listChanged: true },
+  resources: { listChanged: true, subscribe: true },
+  prompts: { listChanged: true },
+  completions: {},
+  logging: {},
+} as const;
+
+export const GATEWAY_INSTRUCTIONS =
+  'Parley federates the MCP servers of your organisation; tool names are <server>.<tool>.';
+
 /**
  * The gateway as an MCP server, for one session: lists are the federated
  * catalog filtered by policy; every call runs the pipeline (decide, approve,
@@ -48,16 +60,13 @@ export const GATEWAY_INFO = { name: 'parley', title: 'Parley MCP gateway', versi
  * @see https://modelcontextprotocol.io/specification/2025-11-25/server
  */
 export function createGatewayServer(deps: GatewayDeps, session: GatewaySession): Server {
-  const server = new Server(GATEWAY_INFO, {
-    capabilities: {
-      tools: { listChanged: true },
-      resources: { listChanged: true, subscribe: true },
-      prompts: { listChanged: true },
-      completions: {},
-      logging: {},
-    },
-    instructions: 'Parley federates the MCP servers of your organisation; tool names are <server>.<tool>.',
-  });
+  const server = new Server(GATEWAY_INFO, { capabilities: GATEWAY_CAPABILITIES, instructions: GATEWAY_INSTRUCTIONS });
+  installGatewayHandlers(server, deps, session);
+  return server;
+}
+
+/** Sets the gateway's request handlers on `server` (see `createGatewayServer`). */
+export function installGatewayHandlers(server: Server, deps: GatewayDeps, session: GatewaySession): void {
   const { federation, pipeline } = deps;
   const vs = session.virtualServer;
   const action = (name: string, type: string, id: string, server: string, args?: Record<string, unknown>) =>
@@ -198,8 +207,6 @@ export function createGatewayServer(deps: GatewayDeps, session: GatewaySession):
     const guarded = action('completion/complete', 'McpServer', target.name, target.name);
     return runHop(deps, session, guarded, sdkHop(ctx, session), (relay) => target.complete(params, relay));
   });
-
-  return server;
 }
 
 /** What the pipeline decides on for one MCP request: `name` on `type::id`, inside `McpServer::server`. */

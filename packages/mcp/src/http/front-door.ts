@@ -19,6 +19,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Federation } from '../gateway/federation.ts';
 import { createGatewayServer, type GatewayDeps, type GatewaySession } from '../gateway/gateway-server.ts';
 import { answerPlainCall, plainTarget } from '../gateway/plain-call-handler.ts';
+import { StatelessGatewayServer } from '../gateway/stateless-gateway-server.ts';
 import type { CatalogKind } from '../upstream/upstream.ts';
 import { MemoryEventStore } from './event-store.ts';
 import { plainToolCall } from './plain-tool-call.ts';
@@ -71,7 +72,7 @@ export function registerFrontDoor(options: FrontDoorOptions): FrontDoor {
   const modern: McpHttpHandler = createMcpHandler(
     (ctx) => {
       const session = ctx.authInfo?.extra?.session as GatewaySession;
-      return createGatewayServer(deps, session);
+      return new StatelessGatewayServer(deps, session);
     },
     { legacy: 'reject', onerror: (error) => logger.debug({ err: error }, 'MCP request rejected') },
   );

@@ -86,6 +86,9 @@ export class Upstream {
   #stderr: string[] = [];
   /** 2026-07-28 upstreams: one `subscriptions/listen` stream per subscribed URI. */
   #listens = new Map<string, Promise<McpSubscription>>();
+  /** 2026-07-28 upstreams: the stream their `list_changed` notifications come on, and its retry timer. */
+  #catalogListen: McpSubscription | undefined;
+  #catalogListenTimer: NodeJS.Timeout | undefined;
   #plainIds = 0;
 
   constructor(options: UpstreamOptions) {
@@ -119,6 +122,7 @@ export class Upstream {
   async stop(): Promise<void> {
     this.#status = 'stopped';
     clearTimeout(this.#retryTimer);
+    clearTimeout(this.#catalogListenTimer);
     const client = this.#client;
     this.#client = undefined;
     await this.#closeListens();
@@ -128,6 +132,9 @@ export class Upstream {
   async #closeListens(): Promise<void> {
     const listens = [...this.#listens.values()];
     this.#listens.clear();
+    const catalog = this.#catalogListen;
+    this.#catalogListen = undefined;
+    await catalog?.close().catch(() => undefined);
     await Promise.all(listens.map((l) => l.then((s) => s.close()).catch(() => undefined)));
   }
 
@@ -149,6 +156,7 @@ export class Upstream {
       this.#status = 'ready';
       this.#attempt = 0;
       this.#lastError = undefined;
+      this.#listenForCatalogChanges(client, 0);
       this.#options.logger.info({ upstream: this.name }, 'upstream MCP server connected');
     } catch (error) {
       this.#lastError = error instanceof Error ? error.message : String(error);
@@ -162,6 +170,8 @@ export class Upstream {
     if (this.#client !== client || this.#status === 'stopped') return;
     this.#client = undefined;
     this.#listens.clear();
+    this.#catalogListen = undefined;
+    clearTimeout(this.#catalogListenTimer);
     this.#status = 'down';
     this.#lastError = 'connection closed';
     this.#options.logger.warn({ upstream: this.name, stderr: this.#stderr.slice(-5) }, 'upstream MCP server went away');
@@ -250,6 +260,56 @@ export class Upstream {
     if (fromContext) return fromContext;
     if (this.#inFlight.size === 1) return this.#inFlight.values().next().value;
     return undefined;
+  }
+
+  /**
+   * A 2026-07-28 server sends `list_changed` only on a `subscriptions/listen`
+   * stream, so the gateway keeps one open per upstream, for the lists the
+   * upstream says can change. The client dispatches what arrives to the
+   * handlers `#createClient` set. When the stream ends or cannot be opened it is
+   * opened again with backoff, and the catalog re-listed (a change may have
+   * been missed in between).
+   * @see https://modelcontextprotocol.io/specification/2026-07-28/basic/utilities/subscriptions
+   */
+  #listenForCatalogChanges(client: Client, attempt: number): void {
+    const caps = client.getServerCapabilities() ?? {};
+    const filter = {
+      ...(caps.tools?.listChanged ? { toolsListChanged: true } : {}),
+      ...(caps.prompts?.listChanged ? { promptsListChanged: true } : {}),
+      ...(caps.resources?.listChanged ? { resourcesListChanged: true } : {}),
+    };
+    if (!isModern(client.getNegotiatedProtocolVersion()) || Object.keys(filter).length === 0) return;
+    const current = () => this.#client === client && this.#status === 'ready';
+    const again = (next: number) => {
+      if (!current()) return;
+      const { initialMs, maxMs } = this.#options.backoff ?? { initialMs: 250, maxMs: 30_000 };
+      clearTimeout(this.#catalogListenTimer);
+      this.#catalogListenTimer = setTimeout(
+        () => {
+          if (!current()) return;
+          void this.refresh();
+          this.#listenForCatalogChanges(client, next);
+        },
+        Math.min(maxMs, initialMs * 2 ** attempt),
+      );
+      this.#catalogListenTimer.unref();
+    };
+    client.listen(filter, { timeout: this.#options.requestTimeout ?? 30_000 }).then(
+      async (subscription) => {
+        if (!current()) return void subscription.close().catch(() => undefined);
+        this.#catalogListen = subscription;
+        const opened = Date.now();
+        await subscription.closed.catch(() => undefined);
+        if (this.#catalogListen === subscription) this.#catalogListen = undefined;
+        // A stream that keeps ending at once is retried with backoff, not in a loop.
+        again(Date.now() - opened < 10_000 ? attempt + 1 : 0);
+      },
+      (error: unknown) => {
+        if (!current()) return;
+        this.#options.logger.warn({ upstream: this.name, err: error }, 'listening for upstream list changes failed');
+        again(attempt + 1);
+      },
+    );
   }
 
   /** Re-lists what the upstream offers and reports what changed. */
