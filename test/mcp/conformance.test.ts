@@ -10,9 +10,11 @@ import { type McpMesh, startEverythingMesh } from './support/mesh.ts';
 
 /*
  * The official MCP conformance suite (@modelcontextprotocol/conformance), every
- * server scenario it has for 2025-11-25, run against the real mesh (startMesh,
- * default parts, dev mode): the gateway fronts the everything server with
- * `prefix: ''`, so the suite sees the tool names it expects.
+ * server scenario it has for 2025-11-25 and for 2026-07-28 (each run at its own
+ * revision's wire), against the real mesh (startMesh, default parts, dev mode):
+ * the gateway fronts the everything server with `prefix: ''`, so the suite sees
+ * the tool names it expects. The 2026-07-28 scenarios exist only in the suite's
+ * 0.2 pre-releases, so the version is pinned exactly.
  *
  * The suite's client sends no Authorization header and has no option to add
  * one, so it talks to a small reverse proxy that adds alice's dev API key as
@@ -24,7 +26,7 @@ import { type McpMesh, startEverythingMesh } from './support/mesh.ts';
 
 const require = createRequire(import.meta.url);
 const CLI = join(require.resolve('@modelcontextprotocol/conformance/package.json'), '..', 'dist', 'index.js');
-const SPEC = '2025-11-25';
+const SPECS = ['2025-11-25', '2026-07-28'] as const;
 
 interface Check {
   id: string;
@@ -38,18 +40,12 @@ function listScenarios(spec: string): string[] {
   return [...out.matchAll(/^\s+- (\S+)/gm)].map((m) => m[1] ?? '');
 }
 
-/** Scenarios allowed to fail, each with the reason. */
-const EXPECTED_TO_FAIL: Record<string, string> = {
-  'server-sse-polling':
-    // Only WARNINGs (priming event, retry field), but the suite's baseline logic counts warnings as failures.
-    'the scenario POSTs with MCP-Protocol-Version: 2025-03-26 on a 2025-11-25 session, and the SDK transport ' +
-    'sends the empty-data priming event (which carries `retry`) only to clients of 2025-11-25 or later, ' +
-    'because earlier clients may choke on it',
-};
+/** Scenarios allowed to fail (`<spec>/<scenario>`), each with the reason. */
+const EXPECTED_TO_FAIL: Record<string, string> = {};
 
-const scenarios = listScenarios(SPEC);
+const runs = SPECS.flatMap((spec) => listScenarios(spec).map((scenario) => [spec, scenario] as const));
 
-describe(`MCP conformance suite (${SPEC} server scenarios) through the gateway`, () => {
+describe('MCP conformance suite (server scenarios) through the gateway', () => {
   let mesh: McpMesh;
   let proxy: BearerProxy;
   let outDir: string;
@@ -64,22 +60,17 @@ describe(`MCP conformance suite (${SPEC} server scenarios) through the gateway`,
     if (outDir) rmSync(outDir, { recursive: true, force: true });
   });
 
-  it('has scenarios to run', () => {
-    expect(scenarios.length).toBeGreaterThan(25);
+  it.each(SPECS)('has the %s server scenarios to run', (spec) => {
+    expect(runs.filter(([s]) => s === spec).length).toBeGreaterThan(25);
   });
 
-  it('has no 2026-07-28 server scenarios yet (conformance 0.1.16 does not know that version)', () => {
-    // When the suite learns 2026-07-28, this fails: add its scenarios to the run above.
-    expect(() => listScenarios('2026-07-28')).toThrow(/Unknown spec version/);
-  });
-
-  it.each(scenarios)(
-    '%s',
-    async (scenario) => {
-      const dir = join(outDir, scenario);
+  it.each(runs)(
+    '%s %s',
+    async (spec, scenario) => {
+      const dir = join(outDir, spec, scenario);
       await promisify(execFile)(
         process.execPath,
-        [CLI, 'server', '--url', `${proxy.origin}/mcp`, '--scenario', scenario, '-o', dir],
+        [CLI, 'server', '--url', `${proxy.origin}/mcp`, '--scenario', scenario, '--spec-version', spec, '-o', dir],
         { timeout: 60_000 },
       ).catch((error: { stdout?: string }) => error);
       const file = findChecks(dir);
@@ -88,11 +79,12 @@ describe(`MCP conformance suite (${SPEC} server scenarios) through the gateway`,
       const passed = checks.filter((c) => c.status === 'SUCCESS').length;
       const verdict = failing.length === 0 ? 'PASS' : 'FAIL';
       console.log(
-        `[conformance] ${verdict} ${scenario}: ${passed} passed, ${failing.length} failing` +
+        `[conformance] ${verdict} ${spec} ${scenario}: ${passed} passed, ${failing.length} failing` +
           failing.map((c) => `\n    ${c.status} ${c.name}: ${c.errorMessage ?? ''}`).join(''),
       );
-      if (EXPECTED_TO_FAIL[scenario]) {
-        expect(failing.length, `expected to fail: ${EXPECTED_TO_FAIL[scenario]}`).toBeGreaterThan(0);
+      const expected = EXPECTED_TO_FAIL[`${spec}/${scenario}`];
+      if (expected) {
+        expect(failing.length, `expected to fail: ${expected}`).toBeGreaterThan(0);
       } else {
         expect(failing.map((c) => `${c.status} ${c.name}: ${c.errorMessage ?? ''}`)).toEqual([]);
       }
