@@ -2,25 +2,33 @@
 // per-request server and client (mcp.directToolCalls). These tests run the
 // same calls through two real meshes, one with the direct path and one
 // without, against one recording upstream, and hold the answers equal.
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer, type IncomingHttpHeaders, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AuditLog, MeshMetrics } from '@parley/audit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type McpMesh, startMcpMesh } from './support/mesh.ts';
 
 const VERSION = '2026-07-28';
-const TOOLS = ['echo', 'streamed', 'failing', 'asks', 'asks-badly', 'malformed', 'crashing', 'secret'];
+const TOOLS = ['echo', 'streamed', 'failing', 'asks', 'asks-badly', 'malformed', 'crashing', 'secret', 'slow'];
 
 interface Seen {
   headers: IncomingHttpHeaders;
   body: {
-    params: { name: string; _meta: Record<string, unknown>; inputResponses?: unknown; requestState?: unknown };
+    params: {
+      name: string;
+      arguments?: Record<string, unknown>;
+      _meta: Record<string, unknown>;
+      inputResponses?: unknown;
+      requestState?: unknown;
+    };
   };
 }
 
 /** A 2026-07-28 upstream on node:http whose tools answer in every way an upstream may. */
 async function startUpstream() {
   const seen: Seen[] = [];
+  /** Calls to `slow` whose request was closed before it answered, by the call's first argument. */
+  const cancelled: unknown[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -88,13 +96,30 @@ async function startUpstream() {
           return json(ok({ content: 'not a list' }));
         case 'crashing':
           return void res.writeHead(500).end('boom');
+        case 'slow': {
+          const timer = setTimeout(() => json(ok({ content: [{ type: 'text', text: 'finally' }] })), 5000);
+          res.once('close', () => {
+            if (res.writableFinished) return;
+            clearTimeout(timer);
+            cancelled.push(args.tag);
+          });
+          return;
+        }
         default:
           return json(ok({ content: [{ type: 'text', text: 'should never run' }] }));
       }
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`, seen, close: () => server.close() };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`,
+    seen,
+    cancelled,
+    close: () => {
+      server.closeAllConnections();
+      server.close();
+    },
+  };
 }
 
 const POLICY = `@id("alice-up") permit (principal == User::"alice", action, resource in McpServer::"up")
@@ -286,6 +311,42 @@ describe('plain 2026-07-28 tools/call (mcp.directToolCalls)', () => {
     const crashed = await call(direct, 'up.crashing');
     expect(crashed.body.error).toMatchObject({ code: -32010, data: { code: 'ERR_MCP_UPSTREAM_UNAVAILABLE' } });
     expect(crashed.body).toEqual((await call(sdk, 'up.crashing')).body);
+  });
+
+  it.each([
+    ['direct', () => direct],
+    ['SDK', () => sdk],
+  ])('cancels the upstream call when the caller leaves before its answer, on the %s path', async (path, mesh) => {
+    // Its own connection (not fetch's shared pool), closed when the caller leaves.
+    const body = JSON.stringify({
+      jsonrpc: '2.0',
+      id: 'c-1',
+      method: 'tools/call',
+      params: { name: 'up.slow', arguments: { tag: path }, _meta: envelope() },
+    });
+    const leaving = request(mesh().mcpUrl, {
+      method: 'POST',
+      agent: false,
+      headers: {
+        accept: 'application/json, text/event-stream',
+        'content-type': 'application/json',
+        'mcp-protocol-version': VERSION,
+        'mcp-method': 'tools/call',
+        'mcp-name': 'up.slow',
+        authorization: `Bearer ${mesh().alice.apiKey}`,
+      },
+    });
+    leaving.on('error', () => {});
+    leaving.end(body);
+    const arrived = () =>
+      upstream.seen.some((s) => s.body.params.name === 'slow' && s.body.params.arguments?.tag === path);
+    for (let i = 0; i < 50 && !arrived(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    leaving.destroy();
+    for (let i = 0; i < 100 && !upstream.cancelled.includes(path); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    // Well before the 5 s the upstream would have taken to answer.
+    expect(upstream.cancelled).toContain(path);
   });
 
   it('leaves requests that want more than a result to the SDK', async () => {

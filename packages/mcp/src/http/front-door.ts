@@ -84,6 +84,8 @@ export function registerFrontDoor(options: FrontDoorOptions): FrontDoor {
     }
     const resourceUrl = `${options.baseUrl}/mcp${virtualServer === undefined ? '' : `/${virtualServer}`}`;
     const abort = new AbortController();
+    // From the start: a caller that leaves while its call runs (a JSON answer has no stream yet) cancels it upstream.
+    whenAbandoned(reply.raw, () => abort.abort());
     const body = request.method === 'POST' && Buffer.isBuffer(request.body) ? request.body : undefined;
     const toWebRequest = () =>
       new Request(new URL(request.url, `http://${request.headers.host ?? '127.0.0.1'}`), {
@@ -95,7 +97,7 @@ export function registerFrontDoor(options: FrontDoorOptions): FrontDoor {
     if (!validateHostHeader(request.headers.host, [...options.allowedHostnames]).ok) {
       const webRequest = toWebRequest();
       const rejected = hostHeaderValidationResponse(webRequest, [...options.allowedHostnames]);
-      if (rejected) return sendWebResponse(reply, rejected, () => abort.abort());
+      if (rejected) return sendWebResponse(reply, rejected);
     }
 
     let caller: Caller;
@@ -126,7 +128,6 @@ export function registerFrontDoor(options: FrontDoorOptions): FrontDoor {
       const target = plainTarget(federation, plain.name, virtualServer);
       if (target) {
         const session = modernSession(caller, virtualServer, resourceUrl, sourceIp);
-        whenAbandoned(reply.raw, () => abort.abort());
         const answer = await answerPlainCall(deps, session, target, plain, abort.signal);
         return sendJson(reply, answer.body, answer.status);
       }
@@ -142,7 +143,7 @@ export function registerFrontDoor(options: FrontDoorOptions): FrontDoor {
         ...(parsedBody === undefined ? {} : { parsedBody }),
       });
     }
-    return sendWebResponse(reply, response, () => abort.abort());
+    return sendWebResponse(reply, response);
   };
 
   const handleLegacy = async (

@@ -9,15 +9,14 @@ export function whenAbandoned(raw: ServerResponse, run: () => void): void {
 }
 
 /**
- * Writes a web `Response` to a Fastify reply: an SSE stream as it comes, any
- * other body in one write with its length (headers and body in one packet,
- * no chunked framing). `onAbandoned` runs when the client leaves before the
- * response is complete, so the work behind it can stop.
+ * Writes a web `Response` to a Fastify reply: an SSE stream as it comes
+ * (cancelled when the client leaves), any other body in one write with its
+ * length (headers and body in one packet, no chunked framing).
  */
-export async function sendWebResponse(reply: FastifyReply, response: Response, onAbandoned: () => void): Promise<void> {
+export async function sendWebResponse(reply: FastifyReply, response: Response): Promise<void> {
   reply.hijack();
   const raw = reply.raw;
-  whenAbandoned(raw, onAbandoned);
+
   const headers: Record<string, string> = {};
   response.headers.forEach((value, name) => {
     headers[name] = value;
