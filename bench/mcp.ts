@@ -1,7 +1,9 @@
 // tools/call throughput and p50/p99 at 1, 10 and 100 concurrent clients through
 // the real mesh (startMesh, default parts: identity, policy, audit, pipeline,
-// mcp) against calling the same upstream directly, and a plain node:http
-// JSON-RPC echo server (the ceiling of one hop). Two upstreams: a minimal
+// mcp) against calling the same upstream directly, a bare node:http proxy to
+// the lean upstream on the mesh's thread (the cap of a second hop with no
+// features), and a plain node:http JSON-RPC echo server (the ceiling of one
+// hop). Two upstreams: a minimal
 // node:http MCP server (bench/support/lean-mcp.ts, so the gateway's own cost
 // shows) and the SDK-built everything server. Requests are stateless
 // 2026-07-28 tools/call POSTs. Three threads, as in production: the mesh on
@@ -15,7 +17,7 @@
 //   DURATION_MS=2000 CONCURRENCY=1,10 TARGETS=lean ROUNDS=1 node bench/mcp.ts
 // DEBUG_BENCH=1 prints every answer that is not the expected result.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -163,6 +165,56 @@ async function startEcho(): Promise<{ url: string; close(): void }> {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`, close: () => server.close() };
 }
 
+/**
+ * The cap of a second hop: a node:http server on the mesh's thread that relays each POST body to
+ * `upstream` over a keep-alive agent and relays the answer, with nothing else (no auth, policy, audit,
+ * tracing or validation). What the gateway costs beyond this is the cost of its features.
+ */
+async function startBareProxy(upstream: string): Promise<{ url: string; close(): void }> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  const target = new URL(upstream);
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const out = request(
+        target,
+        {
+          method: 'POST',
+          agent,
+          headers: {
+            accept: 'application/json, text/event-stream',
+            'content-type': 'application/json',
+            'content-length': body.length,
+            'mcp-protocol-version': '2026-07-28',
+          },
+        },
+        (answer) => {
+          const parts: Buffer[] = [];
+          answer.on('data', (c: Buffer) => parts.push(c));
+          answer.on('end', () => {
+            res.writeHead(answer.statusCode ?? 502, {
+              'content-type': answer.headers['content-type'] ?? 'application/json',
+            });
+            res.end(Buffer.concat(parts));
+          });
+        },
+      );
+      out.on('error', () => res.writeHead(502).end());
+      out.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`,
+    close: () => {
+      server.close();
+      agent.destroy();
+    },
+  };
+}
+
 /** alice's API key exchanged by an agent (RFC 8693) for an access token whose audience is the gateway. */
 async function exchangeForJwt(
   identity: import('@parley/identity').IdentityService,
@@ -196,6 +248,7 @@ async function main(): Promise<void> {
   type Identity = import('@parley/identity').IdentityService;
 
   const upstreams = await startUpstreams();
+  const bareProxy = await startBareProxy(upstreams.lean);
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-mcp-'));
   const policyFile = join(dataDir, 'bench.cedar');
   writeFileSync(
@@ -235,6 +288,7 @@ async function main(): Promise<void> {
       const targets = [
         { name: 'gateway -> lean', url: `${mesh.url}/mcp`, tool: `lean.${tool}`, token },
         { name: 'lean direct', url: upstreams.lean, tool },
+        { name: 'node:http proxy -> lean (second-hop cap)', url: bareProxy.url, tool },
         { name: 'gateway -> everything (SDK)', url: `${mesh.url}/mcp`, tool: `everything.${tool}`, token },
         { name: 'everything (SDK) direct', url: upstreams.everything, tool },
         { name: 'node:http echo (ceiling)', url: upstreams.echo, tool },
@@ -256,6 +310,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await mesh.close();
+    bareProxy.close();
     await upstreams.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -270,7 +325,7 @@ async function main(): Promise<void> {
   let ok = true;
   for (const { name, c, r } of rows) {
     console.log(
-      `| ${name} | ${c} | ${f(r.perSecond, 0)} | ${f(r.p50)} | ${f(r.p99)} | ${r.errors} | ${f(r.vsCeiling * 100, 0)}% | ${f(r.cpuPerCall ?? 0, 0)} | ${name.startsWith('gateway') ? `${f((r.meshElu ?? 0) * 100, 0)}% | ${f(r.meshCpuPerCall ?? 0, 0)}` : ' |'} |`,
+      `| ${name} | ${c} | ${f(r.perSecond, 0)} | ${f(r.p50)} | ${f(r.p99)} | ${r.errors} | ${f(r.vsCeiling * 100, 0)}% | ${f(r.cpuPerCall ?? 0, 0)} | ${name.startsWith('gateway') || name.includes('proxy') ? `${f((r.meshElu ?? 0) * 100, 0)}% | ${f(r.meshCpuPerCall ?? 0, 0)}` : ' |'} |`,
     );
     if (r.errors > 0) ok = false;
   }
