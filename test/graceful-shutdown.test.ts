@@ -1,8 +1,30 @@
+import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { loadConfig } from '@parley/config';
 import { silentLogger } from '@parley/core';
-import { type MeshPart, startMesh } from '@parley/server';
+import { type Mesh, type MeshPart, startMesh } from '@parley/server';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from './support/parley-process.ts';
+
+/** Resolves with how `closing` ended, or 'still open' once `ms` have passed. */
+function settledWithin(closing: Promise<void>, ms: number): Promise<'closed' | 'still open'> {
+  return Promise.race([
+    closing.then(() => 'closed' as const),
+    new Promise<'still open'>((resolve) => setTimeout(() => resolve('still open'), ms).unref()),
+  ]);
+}
+
+function meshConfig(dataDir: string, shutdownGrace: string) {
+  return loadConfig({
+    overrides: [
+      { path: ['server', 'port'], value: 0 },
+      { path: ['dataDir'], value: dataDir },
+      { path: ['server', 'shutdownGrace'], value: shutdownGrace },
+    ],
+  });
+}
 
 /** A part with one slow route, to have a request in flight during shutdown. */
 const slowPart: MeshPart = {
@@ -75,4 +97,35 @@ describe('graceful shutdown', () => {
       await mesh.close();
     }
   });
+
+  it('ends MCP notification streams, so connected clients do not hold shutdown', async () => {
+    const dataDir = tempDir();
+    // A grace long enough that only ending the streams can close the mesh within the check below.
+    const mesh: Mesh = await startMesh({ config: meshConfig(dataDir, '120s'), mode: 'dev', logger: silentLogger() });
+    const { users } = JSON.parse(readFileSync(join(dataDir, 'dev-credentials.json'), 'utf8')) as {
+      users: Array<{ username: string; apiKey: string }>;
+    };
+    const apiKey = users.find((u) => u.username === 'alice')?.apiKey;
+    const transport = () =>
+      new StreamableHTTPClientTransport(new URL(`${mesh.url}/mcp`), {
+        requestInit: { headers: { authorization: `Bearer ${apiKey}` } },
+      });
+    // A 2025-11-25 session (its GET stream open) and a 2026-07-28 client listening for changes.
+    const session = new Client({ name: 'session', version: '1' }, { versionNegotiation: { mode: 'legacy' } });
+    await session.connect(transport());
+    const listener = new Client({ name: 'listener', version: '1' }, { versionNegotiation: { mode: 'auto' } });
+    await listener.connect(transport());
+    await listener.listen({ toolsListChanged: true });
+    expect(await settledWithin(mesh.close(), 20_000)).toBe('closed');
+    await Promise.all([session.close(), listener.close()]).catch(() => undefined);
+  }, 60_000);
+
+  it('cuts a connection that never sends a request once half the shutdown grace has passed', async () => {
+    const mesh = await startMesh({ config: meshConfig(tempDir(), '2s'), mode: 'start', logger: silentLogger() });
+    const silent = connect(Number(new URL(mesh.url).port), '127.0.0.1');
+    await new Promise((resolve) => silent.once('connect', resolve));
+    const cut = new Promise((resolve) => silent.once('close', resolve));
+    expect(await settledWithin(mesh.close(), 20_000)).toBe('closed');
+    await cut;
+  }, 30_000);
 });

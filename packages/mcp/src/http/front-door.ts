@@ -77,6 +77,14 @@ export function registerFrontDoor(options: FrontDoorOptions): FrontDoor {
     { legacy: 'reject', onerror: (error) => logger.debug({ err: error }, 'MCP request rejected') },
   );
 
+  // Streams that carry only notifications never finish by themselves; they end when the server begins to close,
+  // so shutdown does not wait on them (their clients reconnect, elsewhere or later).
+  const listens = new Set<AbortController>();
+  app.addHook('preClose', async () => {
+    for (const session of sessions.all()) session.transport.closeStandaloneSSEStream();
+    for (const listen of listens) listen.abort();
+  });
+
   const handle = async (request: FastifyRequest, reply: FastifyReply) => {
     const virtualServer = (request.params as { vs?: string }).vs;
     if (virtualServer !== undefined && !federation.hasVirtualServer(virtualServer)) {
@@ -123,6 +131,10 @@ export function registerFrontDoor(options: FrontDoorOptions): FrontDoor {
     const sourceIp = request.ip;
     // Parsed once here and handed to the SDK, which would otherwise clone, read and parse the body twice.
     const parsedBody = parseJsonBody(body);
+    if ((parsedBody as { method?: unknown } | undefined)?.method === 'subscriptions/listen') {
+      listens.add(abort);
+      reply.raw.once('close', () => listens.delete(abort));
+    }
     const plain = options.directToolCalls === false ? undefined : plainToolCall(request.headers, parsedBody);
     if (plain) {
       const target = plainTarget(federation, plain.name, virtualServer);

@@ -23,6 +23,9 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     genReqId: () => randomUUID(),
     // Keep-alive sockets must not hold shutdown hostage.
     forceCloseConnections: 'idle',
+    // The time a client has to send a whole request (Node derives its headers timeout from it): with
+    // Fastify's default of none, a connection that sends nothing, or a byte a minute, is held forever.
+    requestTimeout: 30_000,
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true },
   });

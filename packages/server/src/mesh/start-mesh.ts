@@ -4,6 +4,7 @@ import { type Clock, type EventBus, InProcessBus, type Logger, ParleyError, syst
 import { Store } from '@parley/store';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app/build-app.ts';
+import { closeApp } from '../app/close-app.ts';
 import { RedisBus } from '../bus/redis-bus.ts';
 import { resolvePort } from './free-port.ts';
 import type { MeshContext, MeshMode, MeshPart, PartHandle } from './part.ts';
@@ -117,7 +118,7 @@ async function startMeshOnce(options: StartMeshOptions): Promise<Mesh> {
     banner: handles.flatMap(({ handle }) => handle.banner ?? []),
     close() {
       closing ??= (async () => {
-        await app.close();
+        await closeApp(app, config.server.shutdownGrace / 2);
         await stopParts();
         await bus.close();
         await store.close();
