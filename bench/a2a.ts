@@ -99,6 +99,7 @@ const pipeline: RequestPipeline = {
   permitted: async (_caller, actions) => actions.map(() => true),
   waitForApproval: async () => 'expired',
   consumeApproval: async () => false,
+  releaseApproval: async () => {},
   credentialFor: async (caller: Caller, audience: string) =>
     (
       await identity.exchangeToken({

@@ -5,11 +5,23 @@
 import { createServer, type IncomingHttpHeaders, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AuditLog, MeshMetrics } from '@parley/audit';
+import type { PolicyService } from '@parley/policy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type McpMesh, startMcpMesh } from './support/mesh.ts';
 
 const VERSION = '2026-07-28';
-const TOOLS = ['echo', 'streamed', 'failing', 'asks', 'asks-badly', 'malformed', 'crashing', 'secret', 'slow'];
+const TOOLS = [
+  'echo',
+  'streamed',
+  'failing',
+  'asks',
+  'asks-approved',
+  'asks-badly',
+  'malformed',
+  'crashing',
+  'secret',
+  'slow',
+];
 
 interface Seen {
   headers: IncomingHttpHeaders;
@@ -70,7 +82,8 @@ async function startUpstream() {
             id: rpc.id,
             error: { code: -32602, message: 'bad date', data: { field: 'd' } },
           });
-        case 'asks': {
+        case 'asks':
+        case 'asks-approved': {
           // Multi round-trip: asks which calendar, then answers once the retry carries the answer and the state.
           const answer = rpc.params.inputResponses?.q;
           if (answer && rpc.params.requestState === 'state-1') {
@@ -123,7 +136,9 @@ async function startUpstream() {
 }
 
 const POLICY = `@id("alice-up") permit (principal == User::"alice", action, resource in McpServer::"up")
-  unless { resource == Tool::"up.secret" };
+  unless { resource == Tool::"up.secret" || resource == Tool::"up.asks-approved" };
+@id("alice-up-approved") @approval("required")
+permit (principal == User::"alice", action == Action::"tools/call", resource == Tool::"up.asks-approved");
 @id("alice-up-discover") permit (principal == User::"alice", action, resource == McpServer::"up");
 `;
 
@@ -284,6 +299,45 @@ describe('plain 2026-07-28 tools/call (mcp.directToolCalls)', () => {
     // A tampered state is the upstream's to refuse: it asks again.
     const tampered = await call(direct, 'up.asks', {}, canElicit, { ...retry, requestState: 'state-2' });
     expect(tampered.body.result.resultType).toBe('input_required');
+  });
+
+  it.each([
+    ['direct', () => direct],
+    ['SDK', () => sdk],
+  ])('lets one approval cover a call that asks for input and its retry, on the %s path', async (_path, mesh) => {
+    const m = mesh();
+    const canElicit = envelope({ 'io.modelcontextprotocol/clientCapabilities': { elicitation: { form: {} } } });
+    const args = { when: `${_path}-${Date.now()}` };
+    const approvals = (m.mesh.context.services.get('policy') as PolicyService).approvals;
+    const before = upstream.seen.length;
+    // The first call waits for a human; approve it while it waits.
+    const first = call(m, 'up.asks-approved', args, canElicit);
+    const requested = async () => {
+      for (let i = 0; i < 100; i++) {
+        const found = (await approvals.list({ state: 'pending' })).find((a) => a.arguments.when === args.when);
+        if (found) return found;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      throw new Error('no approval was requested');
+    };
+    const pending = await requested();
+    await approvals.decide(pending.id, 'approved', 'User::"root"');
+    expect((await first).body.result.resultType).toBe('input_required');
+    // The retry that answers is the same call: no second approval.
+    const retry = {
+      inputResponses: { q: { action: 'accept', content: { calendar: 'work' } } },
+      requestState: 'state-1',
+    };
+    const answered = await call(m, 'up.asks-approved', args, canElicit, retry);
+    expect(answered.body.result.content[0].text).toBe('chose {"calendar":"work"}');
+    expect(upstream.seen.length).toBe(before + 2);
+    // The call completed, so the approval is used up: the same call again needs a new one.
+    expect((await approvals.list({ state: 'pending' })).some((a) => a.arguments.when === args.when)).toBe(false);
+    const again = call(m, 'up.asks-approved', args, canElicit);
+    const next = await requested();
+    expect(next.id).not.toBe(pending.id);
+    await approvals.decide(next.id, 'denied', 'User::"root"');
+    expect((await again).body.error).toMatchObject({ data: { code: 'ERR_MCP_APPROVAL_DENIED' } });
   });
 
   it('never asks a caller for input it did not declare it can give (-32021, HTTP 400), on both paths', async () => {

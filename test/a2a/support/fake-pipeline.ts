@@ -116,6 +116,11 @@ export class FakePipeline implements RequestPipeline {
     return true;
   }
 
+  async releaseApproval(id: string): Promise<void> {
+    const approval = this.approvals.get(id);
+    if (approval) approval.consumed = false;
+  }
+
   async credentialFor(caller: Caller, audience: string, options: { actor?: string } = {}): Promise<string> {
     const token = this.issue({ ...caller, actorChain: [options.actor ?? 'parley', ...caller.actorChain] }, audience);
     this.exchanges.push({ caller, audience, actor: options.actor, token });

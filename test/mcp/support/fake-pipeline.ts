@@ -206,6 +206,13 @@ export class FakePipeline implements RequestPipeline {
     return true;
   }
 
+  async releaseApproval(approvalId: string, caller: Caller, action: GuardedAction): Promise<void> {
+    const approval = this.#approvals.get(approvalId);
+    if (approval?.used && approval.principal === key(caller) && approval.digest === digestOf(caller, action)) {
+      approval.used = false;
+    }
+  }
+
   async credentialFor(caller: Caller, audience: string): Promise<string> {
     this.exchanged.push({ audience, subject: caller.principal.id });
     return `exchanged-for-${audience}`;

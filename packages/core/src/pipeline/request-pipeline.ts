@@ -69,6 +69,13 @@ export interface RequestPipeline {
    */
   consumeApproval(approvalId: string, caller: Caller, action: GuardedAction): Promise<boolean>;
   /**
+   * Makes a consumed approval usable once more by exactly this caller and
+   * action, when the call it was consumed for did not complete but asked the
+   * caller for input (MCP `input_required`): the retry that carries the answer
+   * is the same call. One approval covers one completed call.
+   */
+  releaseApproval(approvalId: string, caller: Caller, action: GuardedAction): Promise<void>;
+  /**
    * A fresh token for the next hop, audience-bound to `audience`, obtained by
    * token exchange with `act` naming `actor` (the agent or gateway client
    * acting). The caller's own token is never forwarded.

@@ -1,4 +1,4 @@
-import { ProtocolError } from '@modelcontextprotocol/server';
+import { isInputRequiredResult, ProtocolError } from '@modelcontextprotocol/server';
 import type { GuardDecision, GuardedAction, HopRecord, Logger } from '@parley/core';
 import { McpErrorCode, McpGatewayError } from '../errors.ts';
 import type { CallRelay } from '../upstream/call-relay.ts';
@@ -18,7 +18,9 @@ export interface HopContext {
 /**
  * DESIGN.md's pipeline for one call after authentication: decide → approve →
  * credential → forward → record. Errors come out as JSON-RPC errors with a
- * public message; the detail stays in the audit entry and the log.
+ * public message; the detail stays in the audit entry and the log. An approval
+ * covers one completed call: when the upstream answers `input_required`, the
+ * approval the call used is released for the retry that carries the answer.
  */
 export async function runHop<T>(
   deps: GatewayDeps,
@@ -54,6 +56,10 @@ export async function runHop<T>(
     const headers = upstream ? await deps.credentials(upstream).forCaller(session.caller) : {};
     const relay = hop.relay(headers);
     const result = await deps.pipeline.forward(guarded, () => forward(relay));
+    // A call that asks for input has not completed: its approval stays for the retry that answers.
+    if (isInputRequiredResult(result) && decision?.effect === 'allow' && decision.approvalId !== undefined) {
+      await deps.pipeline.releaseApproval(decision.approvalId, session.caller, guarded);
+    }
     await record('ok');
     return result;
   } catch (error) {

@@ -107,6 +107,20 @@ export class ApprovalRecords {
     return Number(result.numUpdatedRows) === 1;
   }
 
+  /** Marks a used approval unused again, if it matches the call exactly and is unexpired. */
+  async release(id: string, binding: ApprovalBinding, now: number): Promise<boolean> {
+    const result = await this.#store.db
+      .updateTable('policy_approvals')
+      .set({ consumed_at: null })
+      .where('id', '=', id)
+      .where('state', '=', 'approved')
+      .where('consumed_at', 'is not', null)
+      .where('expires_at', '>', now)
+      .where(sameBinding(binding))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
   /** pending -> expired for every approval past its expiry; returns their ids. */
   async expireDue(now: number): Promise<string[]> {
     const rows = await this.#store.db

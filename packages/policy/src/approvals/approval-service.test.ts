@@ -115,6 +115,30 @@ describe.each(testStoreBackends())('approvals on $name', (backend: TestStoreBack
     expect(retry).toMatchObject({ effect: 'allow', approvalId: first.approval.id });
   });
 
+  it('keeps a used approval for the same call once released (a call that asked for input), and only for it', async () => {
+    const action = bookRoom({ room: 'Atlas' });
+    const first = await policy.decide(facilities, action);
+    if (first.effect !== 'approval-required') throw new Error('expected approval');
+    const id = first.approval.id;
+    await policy.decideApproval(human('root', ['admin']), id, 'approved', AUD);
+    // Not yet used: nothing to release, and it stays usable once.
+    await policy.releaseApproval(id, facilities, action);
+    expect(await policy.consumeApproval(id, facilities, action)).toBe(true);
+    // Released for another call (other arguments, another principal): still used.
+    await policy.releaseApproval(id, facilities, bookRoom({ room: 'Orion' }));
+    await policy.releaseApproval(id, { ...facilities, actorChain: ['facilities'] }, action);
+    expect(await policy.decide(facilities, action)).toMatchObject({ effect: 'approval-required' });
+    // Released for this call: the retry is let through with the same approval, once.
+    await policy.releaseApproval(id, facilities, action);
+    expect(await policy.decide(facilities, action)).toMatchObject({ effect: 'allow', approvalId: id });
+    expect(await policy.consumeApproval(id, facilities, action)).toBe(true);
+    expect(await policy.consumeApproval(id, facilities, action)).toBe(false);
+    // Past its expiry it cannot be released.
+    clock.advance(TTL + 1);
+    await policy.releaseApproval(id, facilities, action);
+    expect(await policy.consumeApproval(id, facilities, action)).toBe(false);
+  });
+
   it('reports a denial to the waiter, and a denied approval cannot be used or decided again', async () => {
     const action = bookRoom({ room: 'Atlas' });
     const decision = await policy.decide(facilities, action);

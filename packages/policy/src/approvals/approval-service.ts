@@ -192,6 +192,18 @@ export class ApprovalService {
     return consumed;
   }
 
+  /**
+   * Makes a used approval usable once more, for exactly the call it was used
+   * for, while it is unexpired: that call asked for input instead of
+   * completing, and its retry is the same call.
+   * @see RequestPipeline.releaseApproval
+   */
+  async releaseApproval(id: string, binding: ApprovalBinding): Promise<void> {
+    if (await this.#records.release(id, binding, this.#clock.now())) {
+      this.#logger.info({ approval: id }, 'approval kept for the retry of a call that asked for input');
+    }
+  }
+
   /** Marks every pending approval past its expiry as expired and announces it; the expiry timers call this. */
   async expireDue(): Promise<string[]> {
     const expired = await this.#records.expireDue(this.#clock.now());

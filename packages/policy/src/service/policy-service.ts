@@ -101,6 +101,11 @@ export class PolicyService {
     return this.approvals.consumeApproval(approvalId, bindingOf(caller, action));
   }
 
+  /** @see RequestPipeline.releaseApproval */
+  releaseApproval(approvalId: string, caller: Caller, action: GuardedAction): Promise<void> {
+    return this.approvals.releaseApproval(approvalId, bindingOf(caller, action));
+  }
+
   /** Decides an administration action (`policies/read`, `policies/write`) on the mesh. */
   authorizeAdmin(caller: Caller, action: 'policies/read' | 'policies/write', audience: string): PolicyDecision {
     return this.engine.authorize(this.#adminRequest(caller, action, MESH_ENTITY, audience));

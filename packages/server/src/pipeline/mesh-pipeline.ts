@@ -74,6 +74,10 @@ export class MeshPipeline implements RequestPipeline {
     return this.#o.policy.consumeApproval(approvalId, caller, action);
   }
 
+  releaseApproval(approvalId: string, caller: Caller, action: GuardedAction): Promise<void> {
+    return this.#o.policy.releaseApproval(approvalId, caller, action);
+  }
+
   credentialFor(caller: Caller, audience: string, options: { actor?: string; scope?: string } = {}): Promise<string> {
     const actorName = options.actor ?? this.#o.defaultActor;
     return withStepSpan('exchange', { ...callerAttributes(caller), 'parley.audience': audience }, async () => {
