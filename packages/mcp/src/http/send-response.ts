@@ -16,7 +16,6 @@ export function whenAbandoned(raw: ServerResponse, run: () => void): void {
 export async function sendWebResponse(reply: FastifyReply, response: Response): Promise<void> {
   reply.hijack();
   const raw = reply.raw;
-
   const headers: Record<string, string> = {};
   response.headers.forEach((value, name) => {
     headers[name] = value;

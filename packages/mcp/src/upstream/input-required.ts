@@ -33,15 +33,6 @@ export function inputRetryOf(ctx: ServerContext): InputRetry | undefined {
   return Object.keys(retry).length === 0 ? undefined : retry;
 }
 
-/** The retry's fields, to spread into the upstream request's params. */
-export function retryParams(retry: InputRetry | undefined): InputRetry {
-  if (!retry) return {};
-  return {
-    ...(retry.inputResponses === undefined ? {} : { inputResponses: retry.inputResponses }),
-    ...(retry.requestState === undefined ? {} : { requestState: retry.requestState }),
-  };
-}
-
 /**
  * An upstream's answer, passed on when it is a complete result or a
  * well-formed `input_required` one: the discriminator, `inputRequests` (an

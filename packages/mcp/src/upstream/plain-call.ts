@@ -46,11 +46,12 @@ export function isPlainTool(tool: Tool): boolean {
  * gateway's hot path. It asks for no progress and no log messages (the caller
  * asked for none), and declares the caller's client capabilities, so a
  * well-behaved upstream asks only for input the caller can give, by answering
- * `input_required` (2026-07-28 servers send no requests on the stream). An upstream error answer is
- * thrown as a `ProtocolError` carrying its code; a malformed result, or a 2xx
- * answer that is not a JSON-RPC response to this call, as an `McpGatewayError`;
- * a failed exchange (network, non-2xx without an answer) as the error it is.
- * A well-formed `input_required` result is returned as it came, for the caller to answer.
+ * `input_required` (2026-07-28 servers send no requests on the stream). A
+ * well-formed `input_required` result is returned as it came, for the caller to
+ * answer. An upstream error answer is thrown as a `ProtocolError` carrying its
+ * code; a malformed result, or a 2xx answer that is not a JSON-RPC response to
+ * this call, as an `McpGatewayError`; a failed exchange (network, non-2xx
+ * without an answer) as the error it is.
  * @see https://modelcontextprotocol.io/specification/2026-07-28/basic/transports#sending-messages-to-the-server
  */
 export async function sendPlainCall(guarded: GuardedFetch, call: PlainCall): Promise<Record<string, unknown>> {

@@ -21,7 +21,7 @@ import type { Clock, GuardedFetch, Logger } from '@parley/core';
 import { McpErrorCode, McpGatewayError, upstreamAnswerError } from '../errors.ts';
 import { type CallRelay, currentRelay } from './call-relay.ts';
 import { isHttpUpstream, type UpstreamDefinition } from './definition.ts';
-import { type InputRetry, passInputRequired, retryParams } from './input-required.ts';
+import { type InputRetry, passInputRequired } from './input-required.ts';
 import { isPlainTool, sendPlainCall } from './plain-call.ts';
 import { CleanStdioTransport } from './stdio-transport.ts';
 
@@ -194,7 +194,7 @@ export class Upstream {
       { name: 'parley-gateway', version: '0.1.0' },
       {
         capabilities: { elicitation: { form: {}, url: {} }, sampling: {} },
-        // An upstream's `input_required` goes back to the caller whose request it answers (see `#call`).
+        // An upstream's `input_required` goes back to the caller whose request it answers (see `#roundTrip`).
         inputRequired: { autoFulfill: false },
         versionNegotiation: { mode: isHttpUpstream(this.definition) ? 'auto' : 'legacy' },
       },
@@ -356,7 +356,7 @@ export class Upstream {
           {
             name,
             ...(args === undefined ? {} : { arguments: args }),
-            ...retryParams(retry),
+            ...retry,
             ...(relay.onLog ? { _meta: ALL_LOGS } : {}),
           },
           options,
@@ -420,7 +420,7 @@ export class Upstream {
     return this.#roundTrip(
       relay,
       (client, options) =>
-        client.readResource({ uri, ...retryParams(retry) }, { ...options, cacheMode: 'bypass' }) as Promise<
+        client.readResource({ uri, ...retry }, { ...options, cacheMode: 'bypass' }) as Promise<
           ReadResourceResult | InputRequiredResult
         >,
     );
@@ -436,10 +436,9 @@ export class Upstream {
     return this.#roundTrip(
       relay,
       (client, options) =>
-        client.getPrompt(
-          { name, ...(args === undefined ? {} : { arguments: args }), ...retryParams(retry) },
-          options,
-        ) as Promise<GetPromptResult | InputRequiredResult>,
+        client.getPrompt({ name, ...(args === undefined ? {} : { arguments: args }), ...retry }, options) as Promise<
+          GetPromptResult | InputRequiredResult
+        >,
     );
   }
 
