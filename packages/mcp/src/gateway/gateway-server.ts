@@ -7,10 +7,12 @@ import {
 } from '@modelcontextprotocol/server';
 import type { Caller, GuardedAction, Logger, RequestPipeline } from '@parley/core';
 import { McpErrorCode, McpGatewayError } from '../errors.ts';
+import type { CallRelay } from '../upstream/call-relay.ts';
 import type { UpstreamCredentials } from '../upstream/credentials.ts';
 import { inputRetryOf } from '../upstream/input-required.ts';
 import type { Upstream } from '../upstream/upstream.ts';
 import type { Federation } from './federation.ts';
+import { InputFlows } from './input-flows.ts';
 import { type LocalToolContext, localToolDefinition } from './local-tools.ts';
 import { type HopContext, runHop } from './run-hop.ts';
 
@@ -24,6 +26,8 @@ export interface GatewaySession {
   readonly sourceIp?: string | undefined;
   /** Whether the caller's client can be sent URL-mode elicitations (2025-11-25 sessions only). */
   readonly urlElicitation: () => boolean;
+  /** A stateless (2026-07-28) request: nothing can be sent to the caller but the answer. */
+  readonly stateless?: boolean;
 }
 
 export interface GatewayDeps {
@@ -35,6 +39,8 @@ export interface GatewayDeps {
   readonly now: () => number;
   /** Records subscriptions so `notifications/resources/updated` can be routed back. */
   readonly onSubscribe?: (uri: string, subscribed: boolean) => void;
+  /** Holds upstream calls open while a stateless caller answers what they asked (see `InputFlows`). */
+  readonly flows?: InputFlows;
 }
 
 /** Who the gateway says it is (`initialize`, and each 2026-07-28 result's `_meta`). */
@@ -122,7 +128,13 @@ export function installGatewayHandlers(server: Server, deps: GatewayDeps, sessio
           publicMessage: `tool ${name} changed since it was approved and is quarantined until an administrator accepts it`,
         });
       }
-      return found.upstream.callTool(found.tool.name, args, relay, inputRetryOf(ctx));
+      const call = (relay: CallRelay) => found.upstream.callTool(found.tool.name, args, relay, inputRetryOf(ctx));
+      const { flows } = deps;
+      if (!session.stateless || !flows) return call(relay);
+      // A stateless caller is asked what a 2025-era upstream asks on the call's stream with input_required.
+      const state = ctx.mcpReq.requestState<unknown>();
+      if (InputFlows.names(state)) return flows.continue(session.caller, name, state, ctx.mcpReq.inputResponses);
+      return flows.start(session.caller, server.getClientCapabilities() ?? {}, name, relay, call);
     })) as CallToolResult;
   });
 

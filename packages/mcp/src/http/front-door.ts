@@ -18,6 +18,7 @@ import {
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Federation } from '../gateway/federation.ts';
 import { createGatewayServer, type GatewayDeps, type GatewaySession } from '../gateway/gateway-server.ts';
+import { InputFlows } from '../gateway/input-flows.ts';
 import { answerPlainCall, plainTarget } from '../gateway/plain-call-handler.ts';
 import { StatelessGatewayServer } from '../gateway/stateless-gateway-server.ts';
 import type { CatalogKind } from '../upstream/upstream.ts';
@@ -67,7 +68,9 @@ export function registerFrontDoor(options: FrontDoorOptions): FrontDoor {
   const { app, pipeline, federation, logger } = options;
   const sessions = new SessionTable({ idleMs: options.sessionIdleMs ?? 30 * 60_000, now: options.now });
   const eventStore = new MemoryEventStore();
-  const deps: GatewayDeps = options.deps;
+  // A caller answers what an upstream asked within the time it would have to decide an approval.
+  const flows = new InputFlows({ idleMs: options.deps.approvalWait });
+  const deps: GatewayDeps = { ...options.deps, flows };
 
   const modern: McpHttpHandler = createMcpHandler(
     (ctx) => {
@@ -252,6 +255,7 @@ export function registerFrontDoor(options: FrontDoorOptions): FrontDoor {
       modern.notify.resourceUpdated(uri);
     },
     async close() {
+      flows.close();
       await sessions.close();
       await modern.close();
     },
@@ -275,7 +279,7 @@ function modernSession(
   audience: string,
   sourceIp: string,
 ): GatewaySession {
-  return { caller, virtualServer, audience, sourceIp, urlElicitation: () => false };
+  return { caller, virtualServer, audience, sourceIp, urlElicitation: () => false, stateless: true };
 }
 
 function isInitialize(parsed: unknown): boolean {

@@ -83,6 +83,14 @@ export function assertCallerCanAnswer(result: Record<string, unknown>, declared:
   }
 }
 
+/** Whether a caller that declared `declared` may be sent `request` (an elicitation, sampling or roots request). */
+export function callerCanAnswer(
+  request: { method: string; params?: Record<string, unknown> },
+  declared: ClientCapabilities,
+): boolean {
+  return missingCapability(request, declared as Record<string, Record<string, unknown> | undefined>) === undefined;
+}
+
 function missingCapability(
   request: { method: string; params?: Record<string, unknown> },
   declared: Record<string, Record<string, unknown> | undefined>,
