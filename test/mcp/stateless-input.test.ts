@@ -103,6 +103,16 @@ describe('input requests of a 2025-era upstream, for a stateless caller', () => 
     await client.close();
   });
 
+  it('does the same for a prompt that asks before it is built', async () => {
+    const client = await callerFor(mesh.alice.apiKey, { elicitation: { form: {} } });
+    client.setRequestHandler('elicitation/create', async () => ({ action: 'accept', content: { context: 'travel' } }));
+    const prompt = await client.getPrompt({ name: 'everything.test_input_required_result_prompt' });
+    expect(prompt.messages).toEqual([
+      { role: 'user', content: { type: 'text', text: 'Prompt built for context: travel' } },
+    ]);
+    await client.close();
+  });
+
   it('declines for a caller that cannot be asked, without asking', async () => {
     const client = await callerFor(mesh.alice.apiKey, {});
     const result = await client.callTool({ name: 'everything.test_elicitation', arguments: { message: 'Who?' } });

@@ -1,7 +1,9 @@
 import {
   type CallToolResult,
   type ClientCapabilities,
+  type GetPromptResult,
   ProtocolError,
+  type ReadResourceResult,
   Server,
   type ServerContext,
 } from '@modelcontextprotocol/server';
@@ -128,13 +130,9 @@ export function installGatewayHandlers(server: Server, deps: GatewayDeps, sessio
           publicMessage: `tool ${name} changed since it was approved and is quarantined until an administrator accepts it`,
         });
       }
-      const call = (relay: CallRelay) => found.upstream.callTool(found.tool.name, args, relay, inputRetryOf(ctx));
-      const { flows } = deps;
-      if (!session.stateless || !flows) return call(relay);
-      // A stateless caller is asked what a 2025-era upstream asks on the call's stream with input_required.
-      const state = ctx.mcpReq.requestState<unknown>();
-      if (InputFlows.names(state)) return flows.continue(session.caller, name, state, ctx.mcpReq.inputResponses);
-      return flows.start(session.caller, server.getClientCapabilities() ?? {}, name, relay, call);
+      return withInputFlow(deps, session, server, ctx, `tools/call ${name}`, relay, (r) =>
+        found.upstream.callTool(found.tool.name, args, r, inputRetryOf(ctx)),
+      );
     })) as CallToolResult;
   });
 
@@ -158,8 +156,10 @@ export function installGatewayHandlers(server: Server, deps: GatewayDeps, sessio
       request.params.arguments,
     );
     return runHop(deps, session, guarded, sdkHop(ctx, session), (relay) =>
-      found.upstream.getPrompt(found.prompt.name, request.params.arguments, relay, inputRetryOf(ctx)),
-    );
+      withInputFlow(deps, session, server, ctx, `prompts/get ${request.params.name}`, relay, (r) =>
+        found.upstream.getPrompt(found.prompt.name, request.params.arguments, r, inputRetryOf(ctx)),
+      ),
+    ) as Promise<GetPromptResult>;
   });
 
   server.setRequestHandler('resources/list', async () => {
@@ -181,8 +181,10 @@ export function installGatewayHandlers(server: Server, deps: GatewayDeps, sessio
     if (!found) throw new ProtocolError(McpErrorCode.ResourceNotFound, 'Resource not found', { uri });
     const guarded = action('resources/read', 'Resource', uri, found.upstream.name);
     return runHop(deps, session, guarded, sdkHop(ctx, session), (relay) =>
-      found.upstream.readResource(uri, relay, inputRetryOf(ctx)),
-    );
+      withInputFlow(deps, session, server, ctx, `resources/read ${uri}`, relay, (r) =>
+        found.upstream.readResource(uri, r, inputRetryOf(ctx)),
+      ),
+    ) as Promise<ReadResourceResult>;
   });
 
   server.setRequestHandler('resources/subscribe', async (request, ctx) => {
@@ -240,6 +242,28 @@ export function guardedAction(
     audience: session.audience,
     ...(session.sourceIp === undefined ? {} : { sourceIp: session.sourceIp }),
   };
+}
+
+/**
+ * Runs an upstream request for the session. For a stateless caller, what a
+ * 2025-era upstream asks on the request's stream is asked of the caller with
+ * `input_required` while the upstream request is held open (see `InputFlows`);
+ * a retry whose `requestState` names a held request continues it.
+ */
+function withInputFlow(
+  deps: GatewayDeps,
+  session: GatewaySession,
+  server: Server,
+  ctx: ServerContext,
+  target: string,
+  relay: CallRelay,
+  call: (relay: CallRelay) => Promise<unknown>,
+): Promise<unknown> {
+  const { flows } = deps;
+  if (!session.stateless || !flows) return call(relay);
+  const state = ctx.mcpReq.requestState<unknown>();
+  if (InputFlows.names(state)) return flows.continue(session.caller, target, state, ctx.mcpReq.inputResponses);
+  return flows.start(session.caller, server.getClientCapabilities() ?? {}, target, relay, call);
 }
 
 /** Form mode is what `elicitation: {}` meant before URL mode existed. @see https://modelcontextprotocol.io/specification/2025-11-25/client/elicitation#capabilities */

@@ -17,7 +17,7 @@ interface Asked {
 const PREFIX = 'parley-flow.';
 
 /**
- * One upstream call, held open across the caller's retries while its upstream
+ * One upstream request, held open across the caller's retries while its upstream
  * waits for answers it asked for on the call's stream (a 2025-era server's
  * `elicitation/create` or `sampling/createMessage`).
  */
@@ -31,11 +31,11 @@ class Flow {
   expiry: NodeJS.Timeout | undefined;
 
   readonly owner: string;
-  readonly tool: string;
+  readonly target: string;
 
-  constructor(owner: string, tool: string) {
+  constructor(owner: string, target: string) {
     this.owner = owner;
-    this.tool = tool;
+    this.target = target;
   }
 
   /** Follows the upstream call this flow holds open. */
@@ -96,12 +96,13 @@ class Flow {
 /**
  * Elicitation and sampling for stateless (2026-07-28) callers of upstreams
  * that ask on the call's stream (2025-era servers, every stdio one): the
- * caller cannot be sent a request, so the gateway answers its call with
- * `input_required` naming what the upstream asked, keeps the upstream call
- * open, and passes the answers the caller's retry carries to the waiting
- * upstream. The retry's `requestState` names the flow; only the caller that
- * started it may continue it, for the same tool. A flow lives on the replica
- * that holds the upstream call, and is dropped (the upstream call cancelled)
+ * caller cannot be sent a request, so the gateway answers its request
+ * (`tools/call`, `prompts/get`, `resources/read`) with `input_required` naming
+ * what the upstream asked, keeps the upstream request open, and passes the
+ * answers the caller's retry carries to the waiting upstream. The retry's
+ * `requestState` names the flow; only the caller that started it may continue
+ * it, for the same target (method and name). A flow lives on the replica that
+ * holds the upstream request, and is dropped (the upstream request cancelled)
  * when no retry comes within `idleMs`.
  * @see https://modelcontextprotocol.io/specification/2026-07-28/basic/patterns/mrtr
  */
@@ -128,11 +129,11 @@ export class InputFlows {
   async start(
     caller: Caller,
     declared: ClientCapabilities,
-    tool: string,
+    target: string,
     relay: CallRelay,
     call: (relay: CallRelay) => Promise<unknown>,
   ): Promise<unknown> {
-    const flow = new Flow(ownerOf(caller), tool);
+    const flow = new Flow(ownerOf(caller), target);
     flow.track(
       call({
         ...relay,
@@ -162,12 +163,12 @@ export class InputFlows {
   }
 
   /** Passes the retry's answers to the flow `requestState` names, and answers as `start` does. */
-  continue(caller: Caller, tool: string, requestState: string, responses: Record<string, unknown> | undefined) {
+  continue(caller: Caller, target: string, requestState: string, responses: Record<string, unknown> | undefined) {
     const flow = this.#flows.get(requestState.slice(PREFIX.length));
-    if (!flow || flow.owner !== ownerOf(caller) || flow.tool !== tool) {
+    if (!flow || flow.owner !== ownerOf(caller) || flow.target !== target) {
       throw new ProtocolError(
         McpErrorCode.InvalidParams,
-        'the input request this retry answers is unknown or expired; call the tool again',
+        'the input request this retry answers is unknown or expired; send the request again',
       );
     }
     clearTimeout(flow.expiry);
