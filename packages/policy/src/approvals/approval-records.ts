@@ -95,26 +95,28 @@ export class ApprovalRecords {
    * unused and unexpired. One UPDATE, so of concurrent consumers exactly one wins.
    */
   async consume(id: string, binding: ApprovalBinding, now: number): Promise<boolean> {
-    const result = await this.#store.db
-      .updateTable('policy_approvals')
-      .set({ consumed_at: now })
-      .where('id', '=', id)
-      .where('state', '=', 'approved')
-      .where('consumed_at', 'is', null)
-      .where('expires_at', '>', now)
-      .where(sameBinding(binding))
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+    return this.#markUse(id, binding, now, { consumed_at: now }, 'is');
   }
 
   /** Marks a used approval unused again, if it matches the call exactly and is unexpired. */
   async release(id: string, binding: ApprovalBinding, now: number): Promise<boolean> {
+    return this.#markUse(id, binding, now, { consumed_at: null }, 'is not');
+  }
+
+  /** Sets the use mark of the approved, unexpired approval `id` of exactly this call, from unused (`is` null) or used. */
+  async #markUse(
+    id: string,
+    binding: ApprovalBinding,
+    now: number,
+    mark: { consumed_at: number | null },
+    from: 'is' | 'is not',
+  ): Promise<boolean> {
     const result = await this.#store.db
       .updateTable('policy_approvals')
-      .set({ consumed_at: null })
+      .set(mark)
       .where('id', '=', id)
       .where('state', '=', 'approved')
-      .where('consumed_at', 'is not', null)
+      .where('consumed_at', from, null)
       .where('expires_at', '>', now)
       .where(sameBinding(binding))
       .executeTakeFirst();
