@@ -22,7 +22,8 @@ const PREFIX = 'parley-flow.';
  * `elicitation/create` or `sampling/createMessage`).
  */
 class Flow {
-  readonly id = randomBytes(18).toString('base64url');
+  /** Named only once held: most requests answer without asking anything. */
+  id: string | undefined;
   readonly abort = new AbortController();
   readonly #asked = new Map<string, Asked>();
   #settled: Leg | undefined;
@@ -164,7 +165,8 @@ export class InputFlows {
 
   /** Passes the retry's answers to the flow `requestState` names, and answers as `start` does. */
   continue(caller: Caller, target: string, requestState: string, responses: Record<string, unknown> | undefined) {
-    const flow = this.#flows.get(requestState.slice(PREFIX.length));
+    const id = requestState.slice(PREFIX.length);
+    const flow = this.#flows.get(id);
     if (!flow || flow.owner !== ownerOf(caller) || flow.target !== target) {
       throw new ProtocolError(
         McpErrorCode.InvalidParams,
@@ -172,7 +174,7 @@ export class InputFlows {
       );
     }
     clearTimeout(flow.expiry);
-    this.#flows.delete(flow.id);
+    this.#flows.delete(id);
     flow.answer(responses);
     return this.#leg(flow);
   }
@@ -186,6 +188,7 @@ export class InputFlows {
     const leg = await flow.next();
     if (leg.kind === 'answer') return leg.result;
     if (leg.kind === 'failure') throw leg.error;
+    flow.id ??= randomBytes(18).toString('base64url');
     this.#flows.set(flow.id, flow);
     flow.expiry = setTimeout(() => this.#drop(flow), this.#idleMs);
     flow.expiry.unref();
@@ -194,7 +197,7 @@ export class InputFlows {
 
   #drop(flow: Flow): void {
     clearTimeout(flow.expiry);
-    this.#flows.delete(flow.id);
+    if (flow.id !== undefined) this.#flows.delete(flow.id);
     flow.abort.abort(new Error('no answer to the input request in time'));
   }
 }
