@@ -32,8 +32,19 @@ describe('canonicalJson (RFC 8785)', () => {
     expect(canonicalDigest({ a: 1 })).not.toBe(canonicalDigest({ a: 2 }));
   });
 
+  it('leaves out undefined and function members, writes undefined array items as null, and follows toJSON', () => {
+    const value = { b: undefined, a: [undefined, 1], f: () => 1, d: new Date(0), n: null, nested: { z: true, y: 'é' } };
+    expect(canonicalJson(value)).toBe(
+      '{"a":[null,1],"d":"1970-01-01T00:00:00.000Z","n":null,"nested":{"y":"é","z":true}}',
+    );
+    expect(canonicalJson({})).toBe('{}');
+    expect(canonicalJson([])).toBe('[]');
+  });
+
   it('refuses values JSON cannot carry', () => {
     expect(() => canonicalJson(Number.NaN)).toThrow(TypeError);
     expect(() => canonicalJson(10n)).toThrow(TypeError);
+    expect(() => canonicalJson({ a: [Symbol('s')] })).toThrow(TypeError);
+    expect(() => canonicalJson([() => 1])).toThrow(TypeError);
   });
 });
