@@ -106,6 +106,13 @@ describe('loadConfig', () => {
     expect(issues.map((i) => i.path)).toEqual(['telemetry.otlpProtocol']);
   });
 
+  it('leaves trace sampling to the OTel environment unless telemetry.sampleRatio is set, from 0 to 1', () => {
+    expect(loadConfig({}).telemetry.sampleRatio).toBeUndefined();
+    expect(loadConfig({ file: file('telemetry:\n  sampleRatio: 0.1\n') }).telemetry.sampleRatio).toBe(0.1);
+    const issues = issuesOf(() => loadConfig({ file: file('telemetry:\n  sampleRatio: 1.5\n') }));
+    expect(issues.map((i) => i.path)).toEqual([expect.stringMatching(/^telemetry\.sampleRatio/)]);
+  });
+
   it('puts mode defaults beneath the file', () => {
     const path = file('log:\n  level: warn\n');
     const config = loadConfig({ file: path, defaults: [{ path: ['log', 'level'], value: 'debug' }] });

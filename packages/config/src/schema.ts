@@ -193,6 +193,11 @@ export const telemetrySchema = z
     /** OTLP/HTTP encoding of exported spans (`OTEL_EXPORTER_OTLP_PROTOCOL`). */
     otlpProtocol: z.enum(['http/protobuf', 'http/json']).default('http/protobuf'),
     serviceName: z.string().default('parley'),
+    /**
+     * Share of new traces recorded, 0 to 1 (a caller's sampled `traceparent` is followed). Unset, the
+     * standard `OTEL_TRACES_SAMPLER` and `OTEL_TRACES_SAMPLER_ARG` apply; by default every trace is kept.
+     */
+    sampleRatio: z.coerce.number().min(0).max(1).optional(),
     /** How long the embedded span store keeps spans. */
     spanRetention: duration.prefault('7d'),
     /** Most spans the embedded span store keeps; the oldest go first. */

@@ -25,11 +25,19 @@ afterEach(async () => {
 async function tracingWith(
   otlpEndpoint?: string,
   otlpProtocol?: OtlpProtocol,
+  sampleRatio?: number,
 ): Promise<{ tracing: Tracing; spans: SpanStore }> {
   if (!sqlite) throw new Error('no sqlite backend');
   const opened = await sqlite.open();
   const spans = new SpanStore({ store: opened.store });
-  const tracing = startTracing({ serviceName: 'parley-test', spans, otlpEndpoint, otlpProtocol, batchDelayMs: 50 });
+  const tracing = startTracing({
+    serviceName: 'parley-test',
+    spans,
+    otlpEndpoint,
+    otlpProtocol,
+    sampleRatio,
+    batchDelayMs: 50,
+  });
   cleanups.push(async () => {
     await tracing.shutdown();
     await spans.close();
@@ -127,6 +135,38 @@ describe('tracing', () => {
     expect(list.find((t) => t.traceId === traceId)).toMatchObject({ root: 'parley.ask', spans: 4, errors: 0 });
     expect(list.find((t) => t.root === 'parley.fails')).toMatchObject({ errors: 1 });
     expect(await spans.getTrace('0'.repeat(32))).toEqual([]);
+  });
+
+  it('samples new traces by ratio and follows a caller that asks for its trace to be recorded', async () => {
+    const { tracing, spans } = await tracingWith(undefined, undefined, 0);
+    const traceOf = (parent = context.active()) =>
+      withSpan('parley.ask', {}, () => withStepSpan('decide', {}, () => activeTraceId() ?? ''), { parent });
+    const unsampled = await traceOf();
+    // The trace id still exists (audit entries and logs carry it); nothing of it is kept.
+    expect(unsampled).toMatch(/^[0-9a-f]{32}$/);
+    const sampledByCaller = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const callerSampled = extractTraceHeaders(
+      { traceparent: `00-${sampledByCaller}-00f067aa0ba902b7-01` },
+      context.active(),
+    );
+    const notSampledByCaller = '5bf92f3577b34da6a3ce929d0e0e4736';
+    const callerUnsampled = extractTraceHeaders(
+      { traceparent: `00-${notSampledByCaller}-00f067aa0ba902b7-00` },
+      context.active(),
+    );
+    expect(await traceOf(callerSampled)).toBe(sampledByCaller);
+    expect(await traceOf(callerUnsampled)).toBe(notSampledByCaller);
+    await tracing.flush();
+    expect(await spans.getTrace(unsampled)).toEqual([]);
+    expect(await spans.getTrace(notSampledByCaller)).toEqual([]);
+    expect((await spans.getTrace(sampledByCaller)).map((s) => s.name).sort()).toEqual(['parley.ask', 'parley.decide']);
+  });
+
+  it('records every trace when the ratio is 1', async () => {
+    const { tracing, spans } = await tracingWith(undefined, undefined, 1);
+    const traceId = await withSpan('parley.ask', {}, () => activeTraceId() ?? '');
+    await tracing.flush();
+    expect((await spans.getTrace(traceId)).map((s) => s.name)).toEqual(['parley.ask']);
   });
 
   it('carries one trace through HTTP headers, MCP _meta and A2A metadata', async () => {

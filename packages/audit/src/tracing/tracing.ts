@@ -3,7 +3,13 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter as OTLPJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as OTLPProtobufTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, NodeTracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace-node';
+import {
+  BatchSpanProcessor,
+  NodeTracerProvider,
+  ParentBasedSampler,
+  type SpanProcessor,
+  TraceIdRatioBasedSampler,
+} from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import type { Logger } from '@parley/core';
 import type { SpanStore } from './span-store.ts';
@@ -17,6 +23,12 @@ export interface TracingOptions {
   otlpEndpoint?: string | undefined;
   /** OTLP/HTTP encoding: binary protobuf (the default, which every receiver must accept) or JSON. */
   otlpProtocol?: OtlpProtocol | undefined;
+  /**
+   * Share of new traces recorded (0 to 1), by trace id; a trace a caller started follows the caller's
+   * sampled flag. Unset, the SDK's standard `OTEL_TRACES_SAMPLER` / `OTEL_TRACES_SAMPLER_ARG` apply
+   * (default: every trace).
+   */
+  sampleRatio?: number | undefined;
   /** Delay before a batch of finished spans is written (default 1 s). */
   batchDelayMs?: number;
   logger?: Logger;
@@ -39,7 +51,9 @@ export interface Tracing {
  * Registers the OpenTelemetry SDK for this process: a tracer provider with the
  * W3C trace-context propagator, the embedded span store, and OTLP/HTTP export
  * when an endpoint is configured. Other parts only use `@opentelemetry/api`.
+ * Sampling thins traces only: every hop still gets its audit entry.
  * @see https://opentelemetry.io/docs/specs/otel/trace/sdk/
+ * @see https://opentelemetry.io/docs/specs/otel/trace/sdk/#parentbased
  * @see https://opentelemetry.io/docs/specs/otlp/#otlphttp
  */
 export function startTracing(options: TracingOptions): Tracing {
@@ -64,6 +78,9 @@ export function startTracing(options: TracingOptions): Tracing {
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName }),
     spanProcessors: processors,
+    ...(options.sampleRatio === undefined
+      ? {}
+      : { sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(options.sampleRatio) }) }),
   });
   // A previous provider (tests, a restarted mesh) must not keep the globals.
   trace.disable();

@@ -39,6 +39,7 @@ export const auditPart: MeshPart = {
       spans,
       otlpEndpoint: telemetry.otlpEndpoint,
       otlpProtocol: telemetry.otlpProtocol,
+      sampleRatio: telemetry.sampleRatio,
       logger,
     });
     installRequestTracing(app, metrics);
