@@ -2,6 +2,7 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { everythingEntry } from '@parley/example-mcp-everything';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alicePolicy, type McpMesh, startMcpMesh } from './support/mesh.ts';
+import { statelessToolCall } from './support/stateless-call.ts';
 
 /*
  * Elicitation and sampling between a stateless (2026-07-28) caller and an
@@ -29,40 +30,7 @@ describe('input requests of a 2025-era upstream, for a stateless caller', () => 
   };
 
   /** One raw stateless tools/call, as alice or bob, optionally a retry; the JSON-RPC response. */
-  const rawCall = async (apiKey: string, params: Record<string, unknown>) => {
-    const response = await fetch(mesh.mcpUrl, {
-      method: 'POST',
-      headers: {
-        accept: 'application/json, text/event-stream',
-        'content-type': 'application/json',
-        'mcp-protocol-version': '2026-07-28',
-        'mcp-method': 'tools/call',
-        'mcp-name': String(params.name),
-        authorization: `Bearer ${apiKey}`,
-      },
-      body: JSON.stringify({
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'tools/call',
-        params: {
-          ...params,
-          _meta: {
-            'io.modelcontextprotocol/protocolVersion': '2026-07-28',
-            'io.modelcontextprotocol/clientInfo': { name: 'raw', version: '1' },
-            'io.modelcontextprotocol/clientCapabilities': { elicitation: { form: {} } },
-          },
-        },
-      }),
-    });
-    const text = await response.text();
-    const data = text.startsWith('{')
-      ? text
-      : (text
-          .split('\n')
-          .findLast((l) => l.startsWith('data:'))
-          ?.slice(5) ?? '');
-    return JSON.parse(data) as { result?: Record<string, unknown>; error?: { code: number; message: string } };
-  };
+  const rawCall = (apiKey: string, params: Record<string, unknown>) => statelessToolCall(mesh.mcpUrl, apiKey, params);
 
   beforeAll(async () => {
     mesh = await startMcpMesh({

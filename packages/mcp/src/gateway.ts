@@ -167,6 +167,7 @@ export class McpGateway {
       now: () => options.clock.now(),
       allowedHostnames,
       directToolCalls: options.config.directToolCalls,
+      bus: options.bus,
     });
     registerProtectedResourceMetadata(options.app, {
       baseUrl: options.baseUrl,

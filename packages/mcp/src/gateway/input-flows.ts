@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { type ClientCapabilities, type InputRequiredResult, ProtocolError } from '@modelcontextprotocol/server';
-import type { Caller } from '@parley/core';
+import type { ClientCapabilities, InputRequiredResult } from '@modelcontextprotocol/server';
+import type { Caller, EventBus, Logger } from '@parley/core';
 import { McpErrorCode, McpGatewayError } from '../errors.ts';
 import type { CallRelay } from '../upstream/call-relay.ts';
 import { callerCanAnswer } from '../upstream/input-required.ts';
+import { type Continuation, InputFlowRelay, unknownFlow } from './input-flow-relay.ts';
 
 /** What one leg of a flow ends with: the upstream's answer, or requests for the caller. */
 type Leg = { kind: 'answer'; result: unknown } | { kind: 'failure'; error: unknown } | { kind: 'asks' };
@@ -103,16 +104,29 @@ class Flow {
  * answers the caller's retry carries to the waiting upstream. The retry's
  * `requestState` names the flow; only the caller that started it may continue
  * it, for the same target (method and name). A flow lives on the replica that
- * holds the upstream request, and is dropped (the upstream request cancelled)
- * when no retry comes within `idleMs`.
+ * holds the upstream request, whose id is part of the flow's name; with a bus,
+ * a retry that lands on another replica is relayed to it (`InputFlowRelay`).
+ * A flow is dropped (the upstream request cancelled) when no retry comes
+ * within `idleMs`.
  * @see https://modelcontextprotocol.io/specification/2026-07-28/basic/patterns/mrtr
  */
 export class InputFlows {
   readonly #flows = new Map<string, Flow>();
   readonly #idleMs: number;
+  /** This replica's part of every flow id it names. */
+  readonly #replica = randomBytes(9).toString('base64url');
+  readonly #relay: InputFlowRelay | undefined;
 
-  constructor(options: { idleMs: number }) {
+  constructor(options: { idleMs: number; bus?: EventBus | undefined; logger?: Logger | undefined }) {
     this.#idleMs = options.idleMs;
+    this.#relay = options.bus
+      ? new InputFlowRelay({
+          bus: options.bus,
+          replica: this.#replica,
+          answerMs: options.idleMs,
+          logger: options.logger,
+        })
+      : undefined;
   }
 
   /** Whether `requestState` names a flow of this gateway (rather than an upstream's own state). */
@@ -163,32 +177,50 @@ export class InputFlows {
     }
   }
 
-  /** Passes the retry's answers to the flow `requestState` names, and answers as `start` does. */
-  continue(caller: Caller, target: string, requestState: string, responses: Record<string, unknown> | undefined) {
+  /**
+   * Passes the retry's answers to the flow `requestState` names, and answers
+   * as `start` does: here, or through the replica holding the flow.
+   */
+  async continue(
+    caller: Caller,
+    target: string,
+    requestState: string,
+    responses: Record<string, unknown> | undefined,
+  ): Promise<unknown> {
     const id = requestState.slice(PREFIX.length);
-    const flow = this.#flows.get(id);
-    if (!flow || flow.owner !== ownerOf(caller) || flow.target !== target) {
-      throw new ProtocolError(
-        McpErrorCode.InvalidParams,
-        'the input request this retry answers is unknown or expired; send the request again',
-      );
-    }
-    clearTimeout(flow.expiry);
-    this.#flows.delete(id);
-    flow.answer(responses);
-    return this.#leg(flow);
+    const continuation = { id, owner: ownerOf(caller), target, responses };
+    const replica = id.split('.', 1)[0] ?? '';
+    if (this.#relay && replica !== this.#replica) return this.#relay.forward(replica, continuation);
+    const leg = this.#continueHere(continuation);
+    if (leg === undefined) throw unknownFlow();
+    return leg;
   }
 
-  /** Cancels every open flow's upstream call. */
-  close(): void {
+  /** Cancels every open flow's upstream call, and stops taking relayed retries. */
+  async close(): Promise<void> {
     for (const flow of this.#flows.values()) this.#drop(flow);
+    await this.#relay?.close();
+  }
+
+  /** The next leg of a flow held here, if `continuation` may continue it. */
+  #continueHere(continuation: Continuation): Promise<unknown> | undefined {
+    const flow = this.#flows.get(continuation.id);
+    if (!flow || flow.owner !== continuation.owner || flow.target !== continuation.target) return undefined;
+    clearTimeout(flow.expiry);
+    this.#flows.delete(continuation.id);
+    flow.answer(continuation.responses);
+    return this.#leg(flow);
   }
 
   async #leg(flow: Flow): Promise<unknown> {
     const leg = await flow.next();
     if (leg.kind === 'answer') return leg.result;
     if (leg.kind === 'failure') throw leg.error;
-    flow.id ??= randomBytes(18).toString('base64url');
+    if (flow.id === undefined) {
+      // Other replicas relay retries for this flow here: listen before the caller can learn its name.
+      await this.#relay?.serve((continuation) => this.#continueHere(continuation));
+      flow.id = `${this.#replica}.${randomBytes(18).toString('base64url')}`;
+    }
     this.#flows.set(flow.id, flow);
     flow.expiry = setTimeout(() => this.#drop(flow), this.#idleMs);
     flow.expiry.unref();

@@ -11,6 +11,7 @@ import {
 import {
   AuthenticationError,
   type Caller,
+  type EventBus,
   InsufficientScopeError,
   type Logger,
   type RequestPipeline,
@@ -42,6 +43,8 @@ export interface FrontDoorOptions {
   readonly sessionIdleMs?: number;
   /** Answer plain stateless `tools/call` requests without the SDK (`mcp.directToolCalls`, default true). */
   readonly directToolCalls?: boolean;
+  /** Relays a retry for a held input request to the replica holding it (see `InputFlows`). */
+  readonly bus?: EventBus | undefined;
 }
 
 /** What the rest of the gateway needs from the front door. */
@@ -69,7 +72,7 @@ export function registerFrontDoor(options: FrontDoorOptions): FrontDoor {
   const sessions = new SessionTable({ idleMs: options.sessionIdleMs ?? 30 * 60_000, now: options.now });
   const eventStore = new MemoryEventStore();
   // A caller answers what an upstream asked within the time it would have to decide an approval.
-  const flows = new InputFlows({ idleMs: options.deps.approvalWait });
+  const flows = new InputFlows({ idleMs: options.deps.approvalWait, bus: options.bus, logger });
   const deps: GatewayDeps = { ...options.deps, flows };
 
   const modern: McpHttpHandler = createMcpHandler(
@@ -255,7 +258,7 @@ export function registerFrontDoor(options: FrontDoorOptions): FrontDoor {
       modern.notify.resourceUpdated(uri);
     },
     async close() {
-      flows.close();
+      await flows.close();
       await sessions.close();
       await modern.close();
     },

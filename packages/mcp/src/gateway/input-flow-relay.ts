@@ -1,0 +1,151 @@
+import { randomBytes } from 'node:crypto';
+import { ProtocolError } from '@modelcontextprotocol/server';
+import { type EventBus, type Logger, silentLogger } from '@parley/core';
+import { z } from 'zod';
+import { McpErrorCode } from '../errors.ts';
+import { toProtocolError } from './run-hop.ts';
+
+/** A caller's retry for a held flow: whose it is, what it targets, and the answers it carries. */
+export interface Continuation {
+  readonly id: string;
+  readonly owner: string;
+  readonly target: string;
+  readonly responses: Record<string, unknown> | undefined;
+}
+
+/** The next leg of a flow, run on the replica that holds it; undefined when it holds no such flow for this caller. */
+export type ContinueHere = (continuation: Continuation) => Promise<unknown> | undefined;
+
+const continuationMessage = z.object({
+  id: z.string(),
+  owner: z.string(),
+  target: z.string(),
+  responses: z.record(z.string(), z.unknown()).optional(),
+  reply: z.string(),
+});
+
+const replyMessage = z.union([
+  z.object({ accepted: z.boolean() }),
+  z.object({ result: z.unknown() }),
+  z.object({ error: z.object({ code: z.number(), message: z.string(), data: z.unknown().optional() }) }),
+]);
+type Reply = z.infer<typeof replyMessage>;
+
+/** How long the holding replica has to take a retry on before it counts as gone. */
+const ACCEPT_MS = 2_000;
+
+const topicOf = (replica: string) => `mcp.input-flow.${replica}`;
+
+/**
+ * Carries a retry for a held input flow to the replica that holds it, and the
+ * next leg's answer back, over the event bus (Redis when there are several
+ * replicas): the upstream request stays where it was opened, the retry may
+ * land anywhere. The holding replica first says whether it took the retry
+ * (an unknown flow, another caller's, or a gone replica fail fast), then
+ * sends the answer or the error as the caller should see it.
+ */
+export class InputFlowRelay {
+  readonly #bus: EventBus;
+  readonly #replica: string;
+  readonly #answerMs: number;
+  readonly #logger: Logger | undefined;
+  #serving: Promise<() => void> | undefined;
+
+  constructor(options: { bus: EventBus; replica: string; answerMs: number; logger?: Logger | undefined }) {
+    this.#bus = options.bus;
+    this.#replica = options.replica;
+    this.#answerMs = options.answerMs;
+    this.#logger = options.logger;
+  }
+
+  /** Takes retries for this replica's flows from now on (idempotent; awaited before a flow is first named). */
+  serve(continueHere: ContinueHere): Promise<void> {
+    if (!this.#serving) {
+      const serving = this.#bus.subscribe(topicOf(this.#replica), (payload) => {
+        const parsed = continuationMessage.safeParse(payload);
+        if (!parsed.success) return;
+        void this.#answer(parsed.data, continueHere);
+      });
+      this.#serving = serving;
+      // A bus that was down when first asked is asked again by the next flow.
+      serving.catch(() => {
+        if (this.#serving === serving) this.#serving = undefined;
+      });
+    }
+    return this.#serving.then(() => undefined);
+  }
+
+  /** Runs the flow's next leg on `replica` and answers as that replica would have. */
+  async forward(replica: string, continuation: Continuation): Promise<unknown> {
+    const reply = `mcp.input-flow.reply.${randomBytes(12).toString('base64url')}`;
+    const replies: Reply[] = [];
+    let wake: (() => void) | undefined;
+    const unsubscribe = await this.#bus.subscribe(reply, (payload) => {
+      const parsed = replyMessage.safeParse(payload);
+      if (!parsed.success) return;
+      replies.push(parsed.data);
+      wake?.();
+    });
+    const next = async (withinMs: number): Promise<Reply | undefined> => {
+      if (replies.length === 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, withinMs);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = undefined;
+      }
+      return replies.shift();
+    };
+    try {
+      await this.#bus.publish(topicOf(replica), { ...continuation, reply });
+      const accepted = await next(ACCEPT_MS);
+      if (!accepted || !('accepted' in accepted) || !accepted.accepted) throw unknownFlow();
+      const answer = await next(this.#answerMs);
+      if (!answer || 'accepted' in answer) {
+        throw new ProtocolError(McpErrorCode.InternalError, 'the replica holding this request did not answer in time');
+      }
+      if ('error' in answer) throw new ProtocolError(answer.error.code, answer.error.message, answer.error.data);
+      return answer.result;
+    } finally {
+      unsubscribe();
+    }
+  }
+
+  async close(): Promise<void> {
+    const serving = this.#serving;
+    this.#serving = undefined;
+    (await serving?.catch(() => undefined))?.();
+  }
+
+  async #answer(message: z.infer<typeof continuationMessage>, continueHere: ContinueHere): Promise<void> {
+    const send = (payload: Reply) =>
+      this.#bus.publish(message.reply, payload).catch((error: unknown) => {
+        this.#logger?.warn({ err: error }, 'answering a relayed input-flow retry failed');
+      });
+    const leg = continueHere({
+      id: message.id,
+      owner: message.owner,
+      target: message.target,
+      responses: message.responses,
+    });
+    await send({ accepted: leg !== undefined });
+    if (leg === undefined) return;
+    try {
+      await send({ result: await leg });
+    } catch (error) {
+      const { code, message: text, data } = toProtocolError(error, this.#logger ?? silentLogger());
+      await send({ error: { code, message: text, ...(data === undefined ? {} : { data }) } });
+    }
+  }
+}
+
+/** What a retry for an unknown, expired or foreign flow gets, on every replica alike. */
+export function unknownFlow(): ProtocolError {
+  return new ProtocolError(
+    McpErrorCode.InvalidParams,
+    'the input request this retry answers is unknown or expired; send the request again',
+  );
+}

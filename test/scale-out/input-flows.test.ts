@@ -1,0 +1,135 @@
+import { randomBytes } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { validateConfig } from '@parley/config';
+import { silentLogger } from '@parley/core';
+import { everythingEntry } from '@parley/example-mcp-everything';
+import type { IdentityService } from '@parley/identity';
+import { type Mesh, startMesh } from '@parley/server';
+import { TEST_SCHEMA_PREFIX } from '@parley/store';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { statelessToolCall } from '../mcp/support/stateless-call.ts';
+import { tempDir } from '../support/parley-process.ts';
+
+const PG_URL = process.env.PARLEY_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const REDIS_URL = process.env.PARLEY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/*
+ * Two replicas behind one public URL, on one PostgreSQL schema and one Redis:
+ * a stateless caller's request to a stdio (2025-era) upstream that asks for
+ * input is held on the replica it reached, and the caller's retry, which a
+ * load balancer sends to the other replica, is relayed to the holder.
+ */
+describe('held input requests across replicas', { timeout: 60_000 }, () => {
+  const schema = `${TEST_SCHEMA_PREFIX}flows_${randomBytes(6).toString('hex')}`;
+  const dirs: string[] = [];
+  const replicas: Mesh[] = [];
+  let aliceKey: string;
+  let bobKey: string;
+
+  const startReplica = async (publicUrl?: string) => {
+    const dataDir = tempDir('parley-flows-');
+    dirs.push(dataDir);
+    const policyFile = join(dataDir, 'test.cedar');
+    writeFileSync(
+      policyFile,
+      `@id("alice") permit (principal == User::"alice", action, resource in McpServer::"everything");
+@id("bob") permit (principal == User::"bob", action, resource in McpServer::"everything");`,
+    );
+    const mesh = await startMesh({
+      config: validateConfig({
+        dataDir,
+        server: { port: 0, ...(publicUrl ? { publicUrl } : {}) },
+        log: { level: 'silent' },
+        store: { url: PG_URL, schema },
+        redis: { url: REDIS_URL },
+        policy: { files: [policyFile] },
+        mcp: {
+          servers: [{ name: 'everything', command: process.execPath, args: [everythingEntry, '--stdio'] }],
+          approvalWait: '10s',
+        },
+      }),
+      mode: 'start',
+      logger: silentLogger(),
+    });
+    replicas.push(mesh);
+    return mesh;
+  };
+
+  beforeAll(async () => {
+    const first = await startReplica();
+    const second = await startReplica(first.url);
+    expect(portOf(second)).not.toBe(portOf(first));
+    const identity = first.context.services.get('identity') as IdentityService;
+    for (const username of ['alice', 'bob']) await identity.createUser({ username });
+    aliceKey = (await identity.createApiKey({ principal: 'alice', scopes: ['mcp'] })).key;
+    bobKey = (await identity.createApiKey({ principal: 'bob', scopes: ['mcp'] })).key;
+  }, 60_000);
+  afterAll(async () => {
+    for (const mesh of replicas.reverse()) await mesh.close();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Where `replica` itself listens (its `url` is the public one, which both share). */
+  const portOf = (replica: Mesh) => (replica.app.server.address() as AddressInfo).port;
+
+  /** One stateless tools/call (or its retry) sent to `replica` directly, as a load balancer would. */
+  const call = (replica: Mesh, apiKey: string, params: Record<string, unknown>) =>
+    statelessToolCall(`http://127.0.0.1:${portOf(replica)}/mcp`, apiKey, params);
+
+  const ask = async (replica: Mesh) => {
+    const first = await call(replica, aliceKey, {
+      name: 'everything.test_elicitation',
+      arguments: { message: 'Who?' },
+    });
+    expect(first.result).toMatchObject({ resultType: 'input_required' });
+    const { inputRequests, requestState } = first.result as {
+      inputRequests: Record<string, unknown>;
+      requestState: string;
+    };
+    const [key = ''] = Object.keys(inputRequests);
+    return {
+      name: 'everything.test_elicitation',
+      arguments: { message: 'Who?' },
+      requestState,
+      inputResponses: { [key]: { action: 'accept', content: { username: 'alice', email: 'alice@example.com' } } },
+    };
+  };
+
+  it('answers a retry that lands on the other replica with the held request’s result', async () => {
+    const [a, b] = replicas as [Mesh, Mesh];
+    const retry = await ask(a);
+    const answered = await call(b, aliceKey, retry);
+    expect(answered.error).toBeUndefined();
+    expect(answered.result?.content).toEqual([
+      {
+        type: 'text',
+        text: 'User response: action=accept, content={"username":"alice","email":"alice@example.com"}',
+      },
+    ]);
+    // The flow was used up on its holder: the same retry again is unknown, wherever it lands.
+    expect((await call(a, aliceKey, retry)).error?.message).toMatch(/unknown or expired/);
+    expect((await call(b, aliceKey, retry)).error?.message).toMatch(/unknown or expired/);
+  });
+
+  it('refuses another caller’s retry on the other replica, and leaves the flow to its owner', async () => {
+    const [a, b] = replicas as [Mesh, Mesh];
+    const retry = await ask(b);
+    expect((await call(a, bobKey, retry)).error?.message).toMatch(/unknown or expired/);
+    expect((await call(a, aliceKey, retry)).result?.content).toEqual([
+      expect.objectContaining({ text: expect.stringContaining('action=accept') }),
+    ]);
+  });
+
+  it('fails fast for a flow named after a replica that is gone', async () => {
+    const [a] = replicas as [Mesh];
+    const retry = await ask(a);
+    const gone = retry.requestState.replace(/^parley-flow\.[^.]+\./, 'parley-flow.gone-replica.');
+    const started = Date.now();
+    expect((await call(a, aliceKey, { ...retry, requestState: gone })).error?.message).toMatch(/unknown or expired/);
+    expect(Date.now() - started).toBeLessThan(8_000);
+    // The real flow is still there for its owner.
+    expect((await call(a, aliceKey, retry)).result?.content).toBeDefined();
+  });
+});
