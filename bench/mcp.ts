@@ -10,13 +10,15 @@
 // the main thread, the upstreams (and the echo) on one worker, the load on
 // another. The caller's credential is a JWT access token for the gateway (alice's, obtained by an agent
 // through RFC 8693 token exchange, so the gateway verifies a signature and an actor chain on every call);
-// CREDENTIAL=api-key uses alice's API key instead. Shared machines drift by
+// CREDENTIAL=api-key uses alice's API key instead. Besides the process's CPU
+// per call, the table splits out the mesh's thread and the SQLite writer thread
+// (audit chain and span store; read from /proc, so Linux only). Shared machines drift by
 // several times within minutes, so each (clients, target) runs ROUNDS times
 // (default 3), the targets taking turns, and the table shows medians; the
 // ratio to the ceiling is the median of each round's own ratio.
 //   DURATION_MS=2000 CONCURRENCY=1,10 TARGETS=lean ROUNDS=1 node bench/mcp.ts
 // DEBUG_BENCH=1 prints every answer that is not the expected result.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -51,6 +53,8 @@ interface Result {
   cpuPerCall?: number;
   /** CPU time of the mesh's own thread per call, in µs (steadier than throughput on shared cores). */
   meshCpuPerCall?: number;
+  /** CPU time of the audit and span writer thread per call, in µs (Linux only). */
+  writerCpuPerCall?: number;
 }
 
 const callBody = (tool: string) =>
@@ -116,7 +120,7 @@ async function runLoad(load: Load): Promise<Result> {
 
 function inWorker(load: Load): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL(import.meta.url), { workerData: { role: 'load', load } });
+    const worker = new Worker(new URL(import.meta.url), { workerData: { role: 'load', load }, name: 'bench-load' });
     worker.once('message', resolve);
     worker.once('error', reject);
   });
@@ -130,7 +134,7 @@ interface Upstreams {
 
 /** The upstreams and the echo, on their own thread; `close()` ends it. */
 async function startUpstreams(): Promise<Upstreams & { close(): Promise<void> }> {
-  const worker = new Worker(new URL(import.meta.url), { workerData: { role: 'upstreams' } });
+  const worker = new Worker(new URL(import.meta.url), { workerData: { role: 'upstreams' }, name: 'bench-upstreams' });
   const urls = await new Promise<Upstreams>((resolve, reject) => {
     worker.once('message', resolve);
     worker.once('error', reject);
@@ -215,6 +219,32 @@ async function startBareProxy(upstream: string): Promise<{ url: string; close():
   };
 }
 
+/**
+ * CPU time (µs) of this process's threads named `name`, from `/proc` (Linux);
+ * undefined elsewhere. Threads that ended meanwhile are not counted.
+ */
+function threadCpu(name: string): number | undefined {
+  let tasks: string[];
+  try {
+    tasks = readdirSync('/proc/self/task');
+  } catch {
+    return undefined;
+  }
+  const tick = 1_000_000 / 100; // USER_HZ is 100 on Linux
+  let total = 0;
+  for (const tid of tasks) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== name) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) * tick;
+    } catch {
+      // The thread ended while being read.
+    }
+  }
+  return total;
+}
+
 /** alice's API key exchanged by an agent (RFC 8693) for an access token whose audience is the gateway. */
 async function exchangeForJwt(
   identity: import('@parley/identity').IdentityService,
@@ -245,6 +275,7 @@ async function main(): Promise<void> {
   const { validateConfig } = await import('@parley/config');
   const { silentLogger } = await import('@parley/core');
   const { startMesh } = await import('@parley/server');
+  const { WRITER_THREAD_NAME } = await import('@parley/audit');
   type Identity = import('@parley/identity').IdentityService;
 
   const upstreams = await startUpstreams();
@@ -298,13 +329,16 @@ async function main(): Promise<void> {
           const before = performance.eventLoopUtilization();
           const cpu = process.cpuUsage();
           const meshCpu = process.threadCpuUsage();
+          const writerCpu = threadCpu(WRITER_THREAD_NAME);
           const r = await inWorker({ ...target, concurrency, durationMs: DURATION_MS });
+          const writerUsed = (threadCpu(WRITER_THREAD_NAME) ?? 0) - (writerCpu ?? 0);
           r.meshElu = performance.eventLoopUtilization(before).utilization;
           const used = process.cpuUsage(cpu);
           const meshUsed = process.threadCpuUsage(meshCpu);
           const calls = r.perSecond * ((DURATION_MS + WARMUP_MS) / 1000);
           r.cpuPerCall = (used.user + used.system) / calls;
           r.meshCpuPerCall = (meshUsed.user + meshUsed.system) / calls;
+          if (writerCpu !== undefined) r.writerCpuPerCall = writerUsed / calls;
           runs.push({ name: target.name, c: concurrency, round, r });
         }
     }
@@ -319,13 +353,13 @@ async function main(): Promise<void> {
   const f = (n: number, d = 2) => n.toFixed(d);
   console.log(`caller credential: ${CREDENTIAL === 'jwt' ? 'JWT access token (delegated, RFC 8693)' : 'API key'}\n`);
   console.log(
-    '| target | clients | calls/s | p50 ms | p99 ms | errors | vs ceiling | CPU µs/call | mesh thread busy | mesh CPU µs/call |',
+    '| target | clients | calls/s | p50 ms | p99 ms | errors | vs ceiling | CPU µs/call | mesh thread busy | mesh CPU µs/call | writer CPU µs/call |',
   );
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   let ok = true;
   for (const { name, c, r } of rows) {
     console.log(
-      `| ${name} | ${c} | ${f(r.perSecond, 0)} | ${f(r.p50)} | ${f(r.p99)} | ${r.errors} | ${f(r.vsCeiling * 100, 0)}% | ${f(r.cpuPerCall ?? 0, 0)} | ${name.startsWith('gateway') || name.includes('proxy') ? `${f((r.meshElu ?? 0) * 100, 0)}% | ${f(r.meshCpuPerCall ?? 0, 0)}` : ' |'} |`,
+      `| ${name} | ${c} | ${f(r.perSecond, 0)} | ${f(r.p50)} | ${f(r.p99)} | ${r.errors} | ${f(r.vsCeiling * 100, 0)}% | ${f(r.cpuPerCall ?? 0, 0)} | ${name.startsWith('gateway') || name.includes('proxy') ? `${f((r.meshElu ?? 0) * 100, 0)}% | ${f(r.meshCpuPerCall ?? 0, 0)}` : ' |'} | ${name.startsWith('gateway') && r.writerCpuPerCall !== undefined ? f(r.writerCpuPerCall, 0) : ''} |`,
     );
     if (r.errors > 0) ok = false;
   }
@@ -379,6 +413,7 @@ function medians(runs: ReadonlyArray<{ name: string; c: number; round: number; r
         meshElu: pick((r) => r.meshElu),
         cpuPerCall: pick((r) => r.cpuPerCall),
         meshCpuPerCall: pick((r) => r.meshCpuPerCall),
+        writerCpuPerCall: pick((r) => r.writerCpuPerCall),
         vsCeiling,
       },
     });

@@ -20,7 +20,7 @@ export {
   MeshMetrics,
   PROMETHEUS_CONTENT_TYPE,
 } from './metrics/metrics.ts';
-export { SqliteWriter } from './sqlite/sqlite-writer.ts';
+export { SqliteWriter, WRITER_THREAD_NAME } from './sqlite/sqlite-writer.ts';
 export {
   ATTR_ACTION,
   ATTR_ACTOR_CHAIN,

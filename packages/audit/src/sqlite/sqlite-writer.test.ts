@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '@parley/core';
@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AuditLog } from '../log/audit-log.ts';
 import { SpanStore } from '../tracing/span-store.ts';
 import type { StoredSpan } from '../tracing/stored-span.ts';
-import { SqliteWriter } from './sqlite-writer.ts';
+import { SqliteWriter, WRITER_THREAD_NAME } from './sqlite-writer.ts';
 
 const clock = new ManualClock(Date.UTC(2026, 10, 23, 12));
 const hop = (i: number) => ({ kind: 'hop', action: 'tools/call', resource: `Tool::t${i}`, outcome: 'ok' });
@@ -45,6 +45,24 @@ describe('audit appends to a SQLite file from the writer thread', () => {
     expect(rows).toEqual([1, 2, 3].map((i) => ({ seq: i, resource: `Tool::t${i}` })));
     expect(await log.verify()).toMatchObject({ ok: true, entries: 3 });
   });
+
+  it.runIf(process.platform === 'linux')(
+    'runs on an OS thread named parley-writer (for top -H and the bench)',
+    async () => {
+      const { log } = await open();
+      const named = () =>
+        readdirSync('/proc/self/task').filter((tid) => {
+          try {
+            return readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim() === WRITER_THREAD_NAME;
+          } catch {
+            return false;
+          }
+        }).length;
+      const before = named();
+      await log.record(hop(1));
+      expect(named()).toBe(before + 1);
+    },
+  );
 
   it('fails the batch it could not commit, changes nothing, and appends again once the store is whole', async () => {
     const { store, log } = await open();
