@@ -54,7 +54,7 @@ export class AccessTokenVerifier {
     if (!jwt) throw new TokenRejectedError('ERR_AUTH_MALFORMED_TOKEN', 'the access token is not a JWT');
     const payload = decodePayload(jwt);
     if (!payload) throw new TokenRejectedError('ERR_AUTH_MALFORMED_TOKEN', 'the access token payload is not JSON');
-    const { issuer, keys, clock, trustedIssuers } = this.#options;
+    const { issuer, keys, trustedIssuers } = this.#options;
     if (payload.iss !== issuer) {
       if (typeof payload.iss === 'string' && trustedIssuers?.has(payload.iss)) {
         return trustedIssuers.verify(token, payload.iss, audience);
