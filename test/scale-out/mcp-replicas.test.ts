@@ -16,17 +16,23 @@ const PG_URL = process.env.PARLEY_TEST_DATABASE_URL ?? 'postgres://postgres@127.
 const REDIS_URL = process.env.PARLEY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /*
- * Two replicas behind one public URL, on one PostgreSQL schema and one Redis:
- * a stateless caller's request to a stdio (2025-era) upstream that asks for
- * input is held on the replica it reached, and the caller's retry, which a
- * load balancer sends to the other replica, is relayed to the holder.
+ * Two replicas behind one public URL, on one PostgreSQL schema and one Redis,
+ * each calls sent to it directly as a round-robin load balancer would: a
+ * stateless caller's request to a stdio (2025-era) upstream that asks for
+ * input is held on the replica it reached, and the caller's retry, sent to
+ * the other replica, is relayed to the holder; a principal's rate limit is
+ * counted once across both.
  */
-describe('held input requests across replicas', { timeout: 60_000 }, () => {
+describe('the MCP gateway on two replicas', { timeout: 60_000 }, () => {
   const schema = `${TEST_SCHEMA_PREFIX}flows_${randomBytes(6).toString('hex')}`;
   const dirs: string[] = [];
   const replicas: Mesh[] = [];
   let aliceKey: string;
   let bobKey: string;
+  let carolKey: string;
+  const RATE_LIMIT = 30;
+  // Rate counts live in Redis beyond the test: a fresh name keeps a rerun within the window from starting over the limit.
+  const carol = `carol-${randomBytes(4).toString('hex')}`;
 
   const startReplica = async (publicUrl?: string) => {
     const dataDir = tempDir('parley-flows-');
@@ -35,7 +41,8 @@ describe('held input requests across replicas', { timeout: 60_000 }, () => {
     writeFileSync(
       policyFile,
       `@id("alice") permit (principal == User::"alice", action, resource in McpServer::"everything");
-@id("bob") permit (principal == User::"bob", action, resource in McpServer::"everything");`,
+@id("bob") permit (principal == User::"bob", action, resource in McpServer::"everything");
+@id("carol") permit (principal == User::"${carol}", action, resource in McpServer::"everything");`,
     );
     const mesh = await startMesh({
       config: validateConfig({
@@ -48,6 +55,7 @@ describe('held input requests across replicas', { timeout: 60_000 }, () => {
         mcp: {
           servers: [{ name: 'everything', command: process.execPath, args: [everythingEntry, '--stdio'] }],
           approvalWait: '10s',
+          rateLimit: { requests: RATE_LIMIT, window: '1m' },
         },
       }),
       mode: 'start',
@@ -62,9 +70,10 @@ describe('held input requests across replicas', { timeout: 60_000 }, () => {
     const second = await startReplica(first.url);
     expect(portOf(second)).not.toBe(portOf(first));
     const identity = first.context.services.get('identity') as IdentityService;
-    for (const username of ['alice', 'bob']) await identity.createUser({ username });
+    for (const username of ['alice', 'bob', carol]) await identity.createUser({ username });
     aliceKey = (await identity.createApiKey({ principal: 'alice', scopes: ['mcp'] })).key;
     bobKey = (await identity.createApiKey({ principal: 'bob', scopes: ['mcp'] })).key;
+    carolKey = (await identity.createApiKey({ principal: carol, scopes: ['mcp'] })).key;
   }, 60_000);
   afterAll(async () => {
     for (const mesh of replicas.reverse()) await mesh.close();
@@ -131,5 +140,22 @@ describe('held input requests across replicas', { timeout: 60_000 }, () => {
     expect(Date.now() - started).toBeLessThan(8_000);
     // The real flow is still there for its owner.
     expect((await call(a, aliceKey, retry)).result?.content).toBeDefined();
+  });
+
+  it('counts a principal’s rate limit once across the replicas', async () => {
+    const [a, b] = replicas as [Mesh, Mesh];
+    const simple = { name: 'everything.test_simple_text', arguments: {} };
+    // Half the limit on each replica: each alone would allow the whole limit again.
+    for (let i = 0; i < RATE_LIMIT; i++) {
+      const answer = await call(i % 2 === 0 ? a : b, carolKey, simple);
+      expect(answer.error, `call ${i + 1}`).toBeUndefined();
+    }
+    for (const replica of [a, b]) {
+      const refused = await call(replica, carolKey, simple);
+      expect(refused.http.status).toBe(429);
+      expect(Number(refused.http.retryAfter)).toBeGreaterThan(0);
+    }
+    // Another principal is not held back by carol's count.
+    expect((await call(b, bobKey, simple)).error).toBeUndefined();
   });
 });

@@ -19,7 +19,7 @@ import { registerAdminRoutes } from './http/admin-routes.ts';
 import { credentialsPath, registerCredentialRoutes } from './http/credential-routes.ts';
 import { type FrontDoor, registerFrontDoor } from './http/front-door.ts';
 import { registerProtectedResourceMetadata } from './http/protected-resource.ts';
-import { RateLimiter } from './http/rate-limiter.ts';
+import { MemoryRateLimiter, type RateLimiter } from './http/rate-limiter.ts';
 import { type QuarantinedTool, ToolPins } from './pinning/tool-pins.ts';
 import { ServerStore } from './servers/server-store.ts';
 import { UpstreamCredentials } from './upstream/credentials.ts';
@@ -57,6 +57,8 @@ export interface McpGatewayOptions {
   readonly backoff?: { initialMs: number; maxMs: number };
   /** Where the generated key of per-user credentials is kept when `config.credentialKey` is not set. */
   readonly dataDir?: string;
+  /** Counts `config.rateLimit` (default: in this process; several replicas pass a shared one). */
+  readonly rateLimiter?: RateLimiter;
 }
 
 /** An upstream as `parley servers list` shows it. */
@@ -158,11 +160,13 @@ export class McpGateway {
         logger: options.logger,
         now: () => options.clock.now(),
       },
-      rateLimiter: new RateLimiter({
-        requests: options.config.rateLimit.requests,
-        windowMs: options.config.rateLimit.window,
-        clock: options.clock,
-      }),
+      rateLimiter:
+        options.rateLimiter ??
+        new MemoryRateLimiter({
+          requests: options.config.rateLimit.requests,
+          windowMs: options.config.rateLimit.window,
+          clock: options.clock,
+        }),
       logger: options.logger,
       now: () => options.clock.now(),
       allowedHostnames,

@@ -2,6 +2,8 @@
 export interface RpcAnswer {
   result?: Record<string, unknown>;
   error?: { code: number; message: string };
+  /** The HTTP status and `Retry-After`, besides the JSON-RPC answer. */
+  http: { status: number; retryAfter: string | null };
 }
 
 /**
@@ -45,5 +47,8 @@ export async function statelessToolCall(
         .split('\n')
         .findLast((line) => line.startsWith('data:'))
         ?.slice(5) ?? '');
-  return JSON.parse(data) as RpcAnswer;
+  return {
+    ...(JSON.parse(data) as Omit<RpcAnswer, 'http'>),
+    http: { status: response.status, retryAfter: response.headers.get('retry-after') },
+  };
 }

@@ -129,7 +129,7 @@ export function registerFrontDoor(options: FrontDoorOptions): FrontDoor {
       }
       throw error;
     }
-    const retryAfter = options.rateLimiter.take(principalKey(caller));
+    const retryAfter = await options.rateLimiter.take(principalKey(caller));
     if (retryAfter !== undefined) {
       return reply.status(429).header('retry-after', String(retryAfter)).send(rpcError(-32029, 'rate limit exceeded'));
     }

@@ -1,5 +1,6 @@
-import { type EventBus, type Logger, StoreError, silentLogger } from '@parley/core';
-import { Redis } from 'ioredis';
+import { type EventBus, type Logger, silentLogger } from '@parley/core';
+import type { Redis } from 'ioredis';
+import { connectRedis } from '../redis/connect.ts';
 
 const PREFIX = 'parley:';
 
@@ -26,17 +27,7 @@ export class RedisBus implements EventBus {
 
   /** Connects both connections; fails fast with a clear error when Redis is unreachable. */
   static async connect(url: string, logger: Logger = silentLogger()): Promise<RedisBus> {
-    const options = { lazyConnect: true, maxRetriesPerRequest: 3, connectTimeout: 5000 };
-    const pub = new Redis(url, options);
-    const sub = new Redis(url, options);
-    for (const client of [pub, sub]) client.on('error', (error: Error) => logger.warn({ err: error }, 'redis error'));
-    try {
-      await Promise.all([pub.connect(), sub.connect()]);
-    } catch (error) {
-      pub.disconnect();
-      sub.disconnect();
-      throw new StoreError('ERR_STORE_REDIS_UNREACHABLE', `cannot reach Redis at ${redactRedisUrl(url)}`, error);
-    }
+    const [pub, sub] = (await connectRedis(url, logger, 2)) as [Redis, Redis];
     return new RedisBus(pub, sub, logger);
   }
 
@@ -85,15 +76,5 @@ export class RedisBus implements EventBus {
         this.#logger.error({ err: error, channel }, 'bus handler failed');
       }
     }
-  }
-}
-
-function redactRedisUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'redis://(unparseable URL)';
   }
 }

@@ -1,6 +1,7 @@
 import { tracedFetch } from '@parley/audit';
 import { ConfigError, type GuardedFetch, type RequestPipeline, toFetch } from '@parley/core';
 import { McpGateway, type UpstreamDefinition } from '@parley/mcp';
+import { RedisRateLimiter } from '../../redis/rate-limiter.ts';
 import type { MeshContext, MeshPart } from '../part.ts';
 
 interface DemoUpstreams {
@@ -49,23 +50,43 @@ export const mcpPart: MeshPart = {
       );
     }
     const guarded = context.services.get('outbound') as GuardedFetch | undefined;
-    const demo = context.mode === 'dev' ? await startDemoUpstreams(context) : undefined;
-    const gateway = await McpGateway.start({
-      app: context.app,
-      baseUrl: context.baseUrl,
-      store: context.store,
-      clock: context.clock,
-      logger: context.logger.child({ part: 'mcp' }),
-      bus: context.bus,
-      pipeline,
-      config: { ...context.config.mcp, servers: [...context.config.mcp.servers, ...(demo?.servers ?? [])] },
-      dataDir: context.dataDir,
-      ...(guarded ? { fetch: tracedFetch(toFetch(guarded)) as typeof fetch, guardedFetch: guarded } : {}),
-    });
+    const { rateLimit } = context.config.mcp;
+    // With Redis (several replicas), the limit is counted once for all of them.
+    const rateLimiter = context.config.redis.url
+      ? await RedisRateLimiter.connect(context.config.redis.url, {
+          requests: rateLimit.requests,
+          windowMs: rateLimit.window,
+          clock: context.clock,
+          logger: context.logger.child({ part: 'mcp' }),
+        })
+      : undefined;
+    let demo: DemoUpstreams | undefined;
+    let gateway: McpGateway;
+    try {
+      demo = context.mode === 'dev' ? await startDemoUpstreams(context) : undefined;
+      gateway = await McpGateway.start({
+        app: context.app,
+        baseUrl: context.baseUrl,
+        store: context.store,
+        clock: context.clock,
+        logger: context.logger.child({ part: 'mcp' }),
+        bus: context.bus,
+        pipeline,
+        config: { ...context.config.mcp, servers: [...context.config.mcp.servers, ...(demo?.servers ?? [])] },
+        dataDir: context.dataDir,
+        ...(guarded ? { fetch: tracedFetch(toFetch(guarded)) as typeof fetch, guardedFetch: guarded } : {}),
+        ...(rateLimiter ? { rateLimiter } : {}),
+      });
+    } catch (error) {
+      await rateLimiter?.close();
+      await demo?.close();
+      throw error;
+    }
     context.services.set('mcp', gateway);
     return {
       async stop() {
         await gateway.stop();
+        await rateLimiter?.close();
         await demo?.close();
       },
       banner: [{ label: 'MCP gateway', value: `${gateway.url} (${gateway.listServers().length} upstream servers)` }],
