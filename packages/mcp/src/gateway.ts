@@ -21,6 +21,7 @@ import { type FrontDoor, registerFrontDoor } from './http/front-door.ts';
 import { registerProtectedResourceMetadata } from './http/protected-resource.ts';
 import { MemoryRateLimiter, type RateLimiter } from './http/rate-limiter.ts';
 import { type QuarantinedTool, ToolPins } from './pinning/tool-pins.ts';
+import { SERVERS_CHANGED, TOOL_ACCEPTED, toolAccepted } from './servers/replica-events.ts';
 import { ServerStore } from './servers/server-store.ts';
 import { UpstreamCredentials } from './upstream/credentials.ts';
 import { isHttpUpstream, type UpstreamDefinition } from './upstream/definition.ts';
@@ -95,6 +96,9 @@ export class McpGateway {
   readonly #userCredentials: UserCredentialStore;
   readonly #credentials = new Map<Upstream, UpstreamCredentials>();
   #frontDoor: FrontDoor | undefined;
+  readonly #unsubscribe: Array<() => void> = [];
+  /** Changes to the set of upstreams (own and other replicas'), one at a time. */
+  #reconciling: Promise<void> = Promise.resolve();
 
   private constructor(options: McpGatewayOptions) {
     this.#options = options;
@@ -193,6 +197,7 @@ export class McpGateway {
       ...options.config.servers.map((definition) => gateway.#federation.add(definition, 'config')),
       ...stored.filter((d) => !configured.has(d.name)).map((definition) => gateway.#federation.add(definition, 'api')),
     ]);
+    if (options.bus) await gateway.#followOtherReplicas(options.bus);
     return gateway;
   }
 
@@ -214,8 +219,12 @@ export class McpGateway {
     if (this.#federation.hasServer(definition.name))
       throw new ConflictError(`server ${definition.name} already exists`);
     await this.#servers.add(definition);
-    const upstream = await this.#federation.add(definition, 'api');
+    // A reconciliation that saw the stored row first may have connected it already.
+    const upstream = await this.#serially(
+      async () => this.#federation.get(definition.name) ?? (await this.#federation.add(definition, 'api')),
+    );
     await this.#audit(caller, 'servers/add', definition.name);
+    void this.#options.bus?.publish(SERVERS_CHANGED, { name: definition.name }).catch(() => {});
     return describe(upstream, 'api');
   }
 
@@ -225,13 +234,17 @@ export class McpGateway {
     if (this.listServers().find((s) => s.name === name)?.source === 'config') {
       throw new ConflictError(`server ${name} comes from the configuration file; remove it there`);
     }
-    await this.#federation.remove(name);
-    this.#credentials.delete(upstream);
+    // The stored row goes first, so no reconciliation in between connects the server again.
     await this.#servers.remove(name);
+    await this.#serially(async () => {
+      if (this.#federation.get(name) === upstream) await this.#federation.remove(name);
+    });
+    this.#credentials.delete(upstream);
     // A later server of the same name must not receive these users' secrets.
     await this.#userCredentials.forgetServer(name);
     await this.#pins.forget(name);
     await this.#audit(caller, 'servers/remove', name);
+    void this.#options.bus?.publish(SERVERS_CHANGED, { name }).catch(() => {});
   }
 
   async listTools(): Promise<ToolInfo[]> {
@@ -256,12 +269,14 @@ export class McpGateway {
     const tool = name.slice(dot + 1);
     const accepted = await this.#pins.accept(server, tool);
     await this.#audit(caller, 'tools/accept', server, tool);
-    void this.#options.bus?.publish('mcp.tool.accepted', { server, tool, digest: accepted.digest });
+    void this.#options.bus?.publish(TOOL_ACCEPTED, { server, tool, digest: accepted.digest }).catch(() => {});
     this.#frontDoor?.listChanged('tools');
     return { name, ...accepted };
   }
 
   async stop(): Promise<void> {
+    for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
+    await this.#reconciling;
     await this.#frontDoor?.close();
     await this.#federation.stop();
   }
@@ -293,6 +308,52 @@ export class McpGateway {
       parents: [{ type: 'McpServer', id: server }],
       audience: `${this.#options.baseUrl}/api`,
     };
+  }
+
+  /**
+   * What another replica changes reaches this one: servers added or removed
+   * at run time (reconciled with the store, so a repeated or late event does
+   * no harm), and tool definitions accepted out of quarantine.
+   */
+  async #followOtherReplicas(bus: EventBus): Promise<void> {
+    this.#unsubscribe.push(
+      await bus.subscribe(SERVERS_CHANGED, () => {
+        this.#serially(() => this.#reconcileServers()).catch((error: unknown) =>
+          this.#options.logger.warn({ err: error }, 'following another replica’s server change failed'),
+        );
+      }),
+      await bus.subscribe(TOOL_ACCEPTED, (payload) => {
+        const accepted = toolAccepted(payload);
+        if (accepted && this.#pins.noteAccepted(accepted.server, accepted.tool, accepted.digest)) {
+          this.#frontDoor?.listChanged('tools');
+        }
+      }),
+    );
+  }
+
+  /** Runs `work` after every change to the set of upstreams queued before it. */
+  #serially<T>(work: () => Promise<T>): Promise<T> {
+    const done = this.#reconciling.then(work);
+    this.#reconciling = done.then(
+      () => undefined,
+      () => undefined,
+    );
+    return done;
+  }
+
+  /** Connects stored servers this replica lacks and drops run-time ones no longer stored. */
+  async #reconcileServers(): Promise<void> {
+    const stored = await this.#servers.list();
+    const names = new Set(stored.map((definition) => definition.name));
+    for (const { name, source } of this.listServers()) {
+      if (source !== 'api' || names.has(name)) continue;
+      const upstream = this.#federation.get(name);
+      await this.#federation.remove(name);
+      if (upstream) this.#credentials.delete(upstream);
+    }
+    for (const definition of stored) {
+      if (!this.#federation.hasServer(definition.name)) await this.#federation.add(definition, 'api');
+    }
   }
 
   async #audit(caller: Caller | undefined, action: string, server: string, tool?: string): Promise<void> {

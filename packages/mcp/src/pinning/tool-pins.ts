@@ -115,6 +115,16 @@ export class ToolPins {
     return verdicts;
   }
 
+  /**
+   * Allows `digest` for `server`'s `tool`, as another replica accepted it
+   * (the store already says so); true when that changes what this one allows.
+   */
+  noteAccepted(server: string, tool: string, digest: string): boolean {
+    if (this.#accepted.get(key(server, tool)) === digest) return false;
+    this.#accepted.set(key(server, tool), digest);
+    return true;
+  }
+
   /** Whether this exact definition may be shown and called. */
   isAccepted(server: string, tool: Tool): boolean {
     return this.#accepted.get(key(server, tool.name)) === definitionDigest(tool);
