@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { validateConfig } from '@parley/config';
 import { silentLogger } from '@parley/core';
@@ -14,20 +13,12 @@ import { TEST_SCHEMA_PREFIX } from '@parley/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statelessToolCall } from '../mcp/support/stateless-call.ts';
 import { tempDir } from '../support/parley-process.ts';
+import { until } from '../support/until.ts';
 
 const shifty = fileURLToPath(new URL('../mcp/support/shifty-stdio.ts', import.meta.url));
 const textOf = (answer: { result?: Record<string, unknown> }) =>
   (answer.result?.content as Array<{ text?: string }> | undefined)?.[0]?.text;
 const gatewayOf = (mesh: Mesh) => mesh.context.services.get('mcp') as McpGateway;
-
-/** Polls `check` until it holds (or fails the test after 10 s). */
-async function until(what: string, check: () => Promise<boolean> | boolean): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    if (await check()) return;
-    await sleep(100);
-  }
-  throw new Error(`never: ${what}`);
-}
 
 const PG_URL = process.env.PARLEY_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.PARLEY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';

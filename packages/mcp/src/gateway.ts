@@ -60,6 +60,12 @@ export interface McpGatewayOptions {
   readonly dataDir?: string;
   /** Counts `config.rateLimit` (default: in this process; several replicas pass a shared one). */
   readonly rateLimiter?: RateLimiter;
+  /**
+   * With a bus: how often run-time servers and accepted tool definitions are
+   * re-read from the store, for the case an event from another replica was
+   * lost (Redis pub/sub delivers at most once). Default 30 s.
+   */
+  readonly resyncMs?: number;
 }
 
 /** An upstream as `parley servers list` shows it. */
@@ -97,6 +103,7 @@ export class McpGateway {
   readonly #credentials = new Map<Upstream, UpstreamCredentials>();
   #frontDoor: FrontDoor | undefined;
   readonly #unsubscribe: Array<() => void> = [];
+  #resync: NodeJS.Timeout | undefined;
   /** Changes to the set of upstreams (own and other replicas'), one at a time. */
   #reconciling: Promise<void> = Promise.resolve();
 
@@ -197,7 +204,11 @@ export class McpGateway {
       ...options.config.servers.map((definition) => gateway.#federation.add(definition, 'config')),
       ...stored.filter((d) => !configured.has(d.name)).map((definition) => gateway.#federation.add(definition, 'api')),
     ]);
-    if (options.bus) await gateway.#followOtherReplicas(options.bus);
+    if (options.bus) {
+      await gateway.#followOtherReplicas(options.bus);
+      gateway.#resync = setInterval(() => void gateway.#resyncFromStore(), options.resyncMs ?? 30_000);
+      gateway.#resync.unref();
+    }
     return gateway;
   }
 
@@ -275,6 +286,7 @@ export class McpGateway {
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.#resync);
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
     await this.#reconciling;
     await this.#frontDoor?.close();
@@ -329,6 +341,16 @@ export class McpGateway {
         }
       }),
     );
+  }
+
+  /** What the events would have brought, read from the store. */
+  async #resyncFromStore(): Promise<void> {
+    try {
+      await this.#serially(() => this.#reconcileServers());
+      if (await this.#pins.refreshAccepted()) this.#frontDoor?.listChanged('tools');
+    } catch (error) {
+      this.#options.logger.warn({ err: error }, 're-reading servers and tool pins from the store failed');
+    }
   }
 
   /** Runs `work` after every change to the set of upstreams queued before it. */

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { configSchema } from '@parley/config';
-import { type Clock, createGuardedFetch, silentLogger, systemClock } from '@parley/core';
+import { type Clock, createGuardedFetch, type EventBus, silentLogger, systemClock } from '@parley/core';
 import {
   createCalendarServer,
   createRoomsServer,
@@ -50,6 +50,9 @@ export async function startHarness(options: {
   withDemo?: boolean;
   /** Where the gateway keeps its generated credential key. */
   dataDir?: string;
+  /** The bus the gateway follows other replicas on, and how often it re-reads the store. */
+  bus?: EventBus;
+  resyncMs?: number;
 }): Promise<Harness> {
   const bookings = new RoomBookings();
   const calendar = await serveHttp(() => createCalendarServer({ today: () => DEMO_TODAY }));
@@ -87,6 +90,8 @@ export async function startHarness(options: {
     backoff: { initialMs: 50, maxMs: 500 },
     requestTimeout: 15_000,
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+    ...(options.bus === undefined ? {} : { bus: options.bus }),
+    ...(options.resyncMs === undefined ? {} : { resyncMs: options.resyncMs }),
   });
   await app.listen({ host: '127.0.0.1', port });
   return {

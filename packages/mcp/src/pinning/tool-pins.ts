@@ -125,6 +125,23 @@ export class ToolPins {
     return true;
   }
 
+  /**
+   * Re-reads the allowed digest of every tool this replica has seen (what
+   * another replica may have accepted meanwhile); true when that changed
+   * what this one allows.
+   */
+  async refreshAccepted(): Promise<boolean> {
+    const rows = await this.#store.db.selectFrom('mcp_tool_pins').select(['server', 'tool', 'digest']).execute();
+    let changed = false;
+    for (const row of rows) {
+      const seen = this.#accepted.get(key(row.server, row.tool));
+      if (seen === undefined || seen === row.digest) continue;
+      this.#accepted.set(key(row.server, row.tool), row.digest);
+      changed = true;
+    }
+    return changed;
+  }
+
   /** Whether this exact definition may be shown and called. */
   isAccepted(server: string, tool: Tool): boolean {
     return this.#accepted.get(key(server, tool.name)) === definitionDigest(tool);
