@@ -24,15 +24,18 @@ const continuationMessage = z.object({
   reply: z.string(),
 });
 
-const replyMessage = z.union([
-  z.object({ accepted: z.boolean() }),
-  z.object({ result: z.unknown() }),
-  z.object({ error: z.object({ code: z.number(), message: z.string(), data: z.unknown().optional() }) }),
+const replyMessage = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('taken'), taken: z.boolean() }),
+  z.object({ kind: z.literal('result'), result: z.unknown() }),
+  z.object({
+    kind: z.literal('error'),
+    error: z.object({ code: z.number(), message: z.string(), data: z.unknown().optional() }),
+  }),
 ]);
 type Reply = z.infer<typeof replyMessage>;
 
 /** How long the holding replica has to take a retry on before it counts as gone. */
-const ACCEPT_MS = 2_000;
+const TAKE_MS = 2_000;
 
 const topicOf = (replica: string) => `mcp.input-flow.${replica}`;
 
@@ -101,14 +104,12 @@ export class InputFlowRelay {
     };
     try {
       await this.#bus.publish(topicOf(replica), { ...continuation, reply });
-      const accepted = await next(ACCEPT_MS);
-      if (!accepted || !('accepted' in accepted) || !accepted.accepted) throw unknownFlow();
+      const taken = await next(TAKE_MS);
+      if (taken?.kind !== 'taken' || !taken.taken) throw unknownFlow();
       const answer = await next(this.#answerMs);
-      if (!answer || 'accepted' in answer) {
-        throw new ProtocolError(McpErrorCode.InternalError, 'the replica holding this request did not answer in time');
-      }
-      if ('error' in answer) throw new ProtocolError(answer.error.code, answer.error.message, answer.error.data);
-      return answer.result;
+      if (answer?.kind === 'result') return answer.result;
+      if (answer?.kind === 'error') throw new ProtocolError(answer.error.code, answer.error.message, answer.error.data);
+      throw new ProtocolError(McpErrorCode.InternalError, 'the replica holding this request did not answer in time');
     } finally {
       unsubscribe();
     }
@@ -131,13 +132,13 @@ export class InputFlowRelay {
       target: message.target,
       responses: message.responses,
     });
-    await send({ accepted: leg !== undefined });
+    await send({ kind: 'taken', taken: leg !== undefined });
     if (leg === undefined) return;
     try {
-      await send({ result: await leg });
+      await send({ kind: 'result', result: await leg });
     } catch (error) {
       const { code, message: text, data } = toProtocolError(error, this.#logger ?? silentLogger());
-      await send({ error: { code, message: text, ...(data === undefined ? {} : { data }) } });
+      await send({ kind: 'error', error: { code, message: text, ...(data === undefined ? {} : { data }) } });
     }
   }
 }
