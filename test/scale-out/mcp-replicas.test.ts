@@ -151,10 +151,13 @@ describe('the MCP gateway on two replicas', { timeout: 60_000 }, () => {
   it('fails fast for a flow named after a replica that is gone', async () => {
     const [a] = replicas as [Mesh];
     const retry = await ask(a);
-    const gone = retry.requestState.replace(/^parley-flow\.[^.]+\./, 'parley-flow.gone-replica.');
+    const gone = retry.requestState.replace(/^parley-flow\.[^.]+\./, 'parley-flow.goneReplica1.');
     const started = Date.now();
     expect((await call(a, aliceKey, { ...retry, requestState: gone })).error?.message).toMatch(/unknown or expired/);
     expect(Date.now() - started).toBeLessThan(8_000);
+    // A state naming no well-formed replica is not looked for at all.
+    const forged = { ...retry, requestState: 'parley-flow.reply.x.y' };
+    expect((await call(a, aliceKey, forged)).error?.message).toMatch(/unknown or expired/);
     // The real flow is still there for its owner.
     expect((await call(a, aliceKey, retry)).result?.content).toBeDefined();
   });

@@ -16,6 +16,8 @@ interface Asked {
 }
 
 const PREFIX = 'parley-flow.';
+/** What `randomBytes(9).toString('base64url')` gives: a replica's part of a flow id. */
+const REPLICA_ID = /^[A-Za-z0-9_-]{12}$/;
 
 /**
  * One upstream request, held open across the caller's retries while its upstream
@@ -190,7 +192,11 @@ export class InputFlows {
     const id = requestState.slice(PREFIX.length);
     const continuation = { id, owner: ownerOf(caller), target, responses };
     const replica = id.split('.', 1)[0] ?? '';
-    if (this.#relay && replica !== this.#replica) return this.#relay.forward(replica, continuation);
+    // The state is the caller's to send: only a well-formed replica id is looked for on the bus.
+    if (this.#relay && replica !== this.#replica) {
+      if (!REPLICA_ID.test(replica)) throw unknownFlow();
+      return this.#relay.forward(replica, continuation);
+    }
     const leg = this.#continueHere(continuation);
     if (leg === undefined) throw unknownFlow();
     return leg;

@@ -24,9 +24,9 @@ const WARN_EVERY_MS = 60_000;
  * `mcp.rateLimit` counted once for every replica: one Redis counter per
  * principal, in a fixed window that opens at the principal's first request
  * (as `MemoryRateLimiter` counts), so N replicas allow the limit and not N
- * times it. While Redis cannot answer (down, or slower
- * than 250 ms), requests are counted in this replica's memory instead, and a
- * warning is logged: a rate limit is not worth refusing every call for.
+ * times it. While Redis cannot answer (down, or slower than 250 ms), requests
+ * are counted in this replica's memory instead, and a warning is logged: a
+ * rate limit is not worth refusing every call for.
  */
 export class RedisRateLimiter implements RateLimiter {
   readonly #redis: Redis;
