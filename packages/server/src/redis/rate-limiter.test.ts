@@ -11,8 +11,9 @@ describe('RedisRateLimiter', () => {
   });
   // A manual clock makes the windows exact.
   const clock = new ManualClock(Date.UTC(2026, 10, 24, 12, 0, 0));
-  async function replica() {
-    const limiter = await RedisRateLimiter.connect(url, { requests: 3, windowMs: 60_000, clock });
+  const deployment = `https://parley-${crypto.randomUUID()}.test`;
+  async function replica(scope = deployment) {
+    const limiter = await RedisRateLimiter.connect(url, { scope, requests: 3, windowMs: 60_000, clock });
     open.push(limiter);
     return limiter;
   }
@@ -35,6 +36,14 @@ describe('RedisRateLimiter', () => {
     expect(await b.take(alice)).toBeUndefined();
   });
 
+  it('counts apart for another deployment on the same Redis', async () => {
+    const [ours, theirs] = [await replica(), await replica('https://other.test')];
+    const dave = principal();
+    for (let i = 0; i < 3; i++) expect(await ours.take(dave)).toBeUndefined();
+    expect(await ours.take(dave)).toBeGreaterThan(0);
+    expect(await theirs.take(dave)).toBeUndefined();
+  });
+
   it('counts in memory while Redis does not answer', async () => {
     const limiter = await replica();
     const bob = principal();
@@ -47,7 +56,7 @@ describe('RedisRateLimiter', () => {
 
   it('refuses to start without a reachable Redis', async () => {
     await expect(
-      RedisRateLimiter.connect('redis://127.0.0.1:1', { requests: 3, windowMs: 60_000, clock }),
+      RedisRateLimiter.connect('redis://127.0.0.1:1', { scope: deployment, requests: 3, windowMs: 60_000, clock }),
     ).rejects.toBeInstanceOf(StoreError);
   });
 });

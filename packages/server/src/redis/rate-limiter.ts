@@ -14,6 +14,16 @@ if not start or now - start >= window then
 end
 return {redis.call('HINCRBY', KEYS[1], 'n', 1), start}`;
 
+export interface LimiterOptions extends RateLimit {
+  /**
+   * Whose limit this is: the replicas of one deployment share it (its public
+   * URL), other deployments on the same Redis count apart.
+   */
+  readonly scope: string;
+  readonly clock: Clock;
+  readonly logger?: Logger;
+}
+
 /** A Redis command that takes longer than this counts in memory instead, so a slow Redis never stalls calls. */
 const COMMAND_TIMEOUT_MS = 250;
 
@@ -34,10 +44,12 @@ export class RedisRateLimiter implements RateLimiter {
   readonly #clock: Clock;
   readonly #fallback: MemoryRateLimiter;
   readonly #logger: Logger;
+  readonly #prefix: string;
   #warned = Number.NEGATIVE_INFINITY;
 
-  constructor(redis: Redis, options: RateLimit & { clock: Clock; logger?: Logger }) {
+  constructor(redis: Redis, options: LimiterOptions) {
     this.#redis = redis;
+    this.#prefix = `parley:rate:${options.scope}:`;
     this.#limit = { requests: options.requests, windowMs: options.windowMs };
     this.#clock = options.clock;
     this.#fallback = new MemoryRateLimiter(options);
@@ -45,7 +57,7 @@ export class RedisRateLimiter implements RateLimiter {
   }
 
   /** A limiter with its own connection to `url`; fails at once when Redis is unreachable. */
-  static async connect(url: string, options: RateLimit & { clock: Clock; logger?: Logger }): Promise<RedisRateLimiter> {
+  static async connect(url: string, options: LimiterOptions): Promise<RedisRateLimiter> {
     // Commands fail at once while disconnected (counted in memory) instead of queueing up.
     const [redis] = (await connectRedis(url, options.logger ?? silentLogger(), 1, { offlineQueue: false })) as [Redis];
     return new RedisRateLimiter(redis, options);
@@ -57,7 +69,7 @@ export class RedisRateLimiter implements RateLimiter {
     let start: number;
     try {
       const answer = (await withTimeout(
-        this.#redis.eval(COUNT, 1, `parley:rate:${principal}`, String(now), String(this.#limit.windowMs)),
+        this.#redis.eval(COUNT, 1, this.#prefix + principal, String(now), String(this.#limit.windowMs)),
       )) as [number, number];
       [count, start] = answer.map(Number) as [number, number];
     } catch (error) {

@@ -54,6 +54,7 @@ export const mcpPart: MeshPart = {
     // With Redis (several replicas), the limit is counted once for all of them.
     const rateLimiter = context.config.redis.url
       ? await RedisRateLimiter.connect(context.config.redis.url, {
+          scope: context.baseUrl,
           requests: rateLimit.requests,
           windowMs: rateLimit.window,
           clock: context.clock,
