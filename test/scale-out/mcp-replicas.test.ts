@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
+import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { validateConfig } from '@parley/config';
 import { silentLogger } from '@parley/core';
 import { everythingEntry } from '@parley/example-mcp-everything';
@@ -19,6 +21,38 @@ const shifty = fileURLToPath(new URL('../mcp/support/shifty-stdio.ts', import.me
 const textOf = (answer: { result?: Record<string, unknown> }) =>
   (answer.result?.content as Array<{ text?: string }> | undefined)?.[0]?.text;
 const gatewayOf = (mesh: Mesh) => mesh.context.services.get('mcp') as McpGateway;
+
+/**
+ * A load balancer in front of `ports`, with no affinity at all: by default it
+ * sends each request to the next port in turn; `pick` chooses otherwise.
+ */
+async function balancer(
+  ports: readonly number[],
+  pick: (n: number) => number = (n) => ports[n % ports.length] ?? 0,
+): Promise<{ url: string; served: number[]; close(): void }> {
+  let next = 0;
+  const served: number[] = [];
+  const server = createServer((incoming, outgoing) => {
+    const port = pick(next++);
+    served.push(port);
+    const forwarded = request(
+      { host: '127.0.0.1', port, method: incoming.method, path: incoming.url, headers: incoming.headers },
+      (answer) => {
+        outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(outgoing);
+      },
+    );
+    forwarded.on('error', () => outgoing.destroy());
+    outgoing.on('close', () => forwarded.destroy());
+    incoming.pipe(forwarded);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    served,
+    close: () => server.closeAllConnections() ?? server.close(),
+  };
+}
 
 const PG_URL = process.env.PARLEY_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.PARLEY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -219,5 +253,113 @@ describe('the MCP gateway on two replicas', { timeout: 60_000 }, () => {
     await gatewayOf(a).acceptTool('shifty.lookup');
     expect(textOf(await call(a, aliceKey, lookup))).toBe('found x');
     await until('b allows the accepted definition', async () => textOf(await call(b, aliceKey, lookup)) === 'found x');
+  });
+
+  it('keeps a 2025-11-25 session behind a load balancer without affinity', async () => {
+    const [a, b] = replicas as [Mesh, Mesh];
+    const roundRobin = await balancer([portOf(a), portOf(b)]);
+    const client = new Client(
+      { name: 'legacy', version: '1' },
+      { capabilities: { elicitation: { form: {} } }, versionNegotiation: { mode: 'legacy' } },
+    );
+    const asked: unknown[] = [];
+    client.setRequestHandler('elicitation/create', async (request) => {
+      asked.push(request.params);
+      return { action: 'accept', content: { username: 'alice', email: 'alice@example.com' } };
+    });
+    try {
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL(`${roundRobin.url}/mcp`), {
+          requestInit: { headers: { authorization: `Bearer ${aliceKey}` } },
+        }),
+      );
+      expect(client.getNegotiatedProtocolVersion()).toBe('2025-11-25');
+      for (let i = 0; i < 4; i++) {
+        const result = await client.callTool({ name: 'everything.test_simple_text', arguments: {} });
+        expect(result.isError ?? false).toBe(false);
+      }
+      // The upstream asks on the call's stream; the answer is a POST that may reach either replica.
+      const elicited = await client.callTool({ name: 'everything.test_elicitation', arguments: { message: 'Who?' } });
+      expect(asked).toMatchObject([{ message: 'Who?' }]);
+      expect(elicited.content).toEqual([
+        {
+          type: 'text',
+          text: 'User response: action=accept, content={"username":"alice","email":"alice@example.com"}',
+        },
+      ]);
+      // Both replicas were reached, and the session held.
+      expect(new Set(roundRobin.served)).toEqual(new Set([portOf(a), portOf(b)]));
+    } finally {
+      await client.close();
+      roundRobin.close();
+    }
+  });
+
+  it('does not relay a request for another caller’s session', async () => {
+    const [a, b] = replicas as [Mesh, Mesh];
+    const initialize = await fetch(`http://127.0.0.1:${portOf(a)}/mcp`, {
+      method: 'POST',
+      headers: {
+        accept: 'application/json, text/event-stream',
+        'content-type': 'application/json',
+        authorization: `Bearer ${aliceKey}`,
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+      }),
+    });
+    const sessionId = initialize.headers.get('mcp-session-id') ?? '';
+    await initialize.body?.cancel();
+    expect(sessionId).toMatch(/^[A-Za-z0-9_-]{12}\./);
+    const list = (apiKey: string) =>
+      fetch(`http://127.0.0.1:${portOf(b)}/mcp`, {
+        method: 'POST',
+        headers: {
+          accept: 'application/json, text/event-stream',
+          'content-type': 'application/json',
+          'mcp-session-id': sessionId,
+          'mcp-protocol-version': '2025-11-25',
+          authorization: `Bearer ${apiKey}`,
+        },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list', params: {} }),
+      });
+    expect((await list(bobKey)).status).toBe(404);
+    const own = await list(aliceKey);
+    expect(own.status).toBe(200);
+    expect(await own.text()).toContain('everything.test_simple_text');
+  });
+
+  it('streams a session’s notifications to its client through the other replica', async () => {
+    const [a, b] = replicas as [Mesh, Mesh];
+    // The session opens on A; everything after, the GET stream included, reaches B and is relayed to A.
+    const skewed = await balancer([portOf(a), portOf(b)], (n) => (n === 0 ? portOf(a) : portOf(b)));
+    const client = new Client({ name: 'listener', version: '1' }, { versionNegotiation: { mode: 'legacy' } });
+    let changed = 0;
+    client.setNotificationHandler('notifications/tools/list_changed', () => {
+      changed++;
+    });
+    try {
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL(`${skewed.url}/mcp`), {
+          requestInit: { headers: { authorization: `Bearer ${aliceKey}` } },
+        }),
+      );
+      await client.listTools();
+      // Give the client's GET stream a moment to open before the change.
+      await until('the GET stream reached B', () => skewed.served.length >= 4);
+      await gatewayOf(a).addServer({
+        name: 'late',
+        command: process.execPath,
+        args: [everythingEntry, '--stdio'],
+      } as never);
+      await until('the client heard the tools change', () => changed > 0);
+      await gatewayOf(a).removeServer('late');
+    } finally {
+      await client.close();
+      skewed.close();
+    }
   });
 });

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { ProtocolError } from '@modelcontextprotocol/server';
 import { type EventBus, type Logger, silentLogger } from '@parley/core';
 import { z } from 'zod';
 import { McpErrorCode } from '../errors.ts';
+import { openInbox } from './bus-inbox.ts';
 import { toProtocolError } from './run-hop.ts';
 
 /** A caller's retry for a held flow: whose it is, what it targets, and the answers it carries. */
@@ -80,38 +80,17 @@ export class InputFlowRelay {
 
   /** Runs the flow's next leg on `replica` and answers as that replica would have. */
   async forward(replica: string, continuation: Continuation): Promise<unknown> {
-    const reply = `mcp.input-flow.reply.${randomBytes(12).toString('base64url')}`;
-    const replies: Reply[] = [];
-    let wake: (() => void) | undefined;
-    const unsubscribe = await this.#bus.subscribe(reply, (payload) => {
-      const parsed = replyMessage.safeParse(payload);
-      if (!parsed.success) return;
-      replies.push(parsed.data);
-      wake?.();
-    });
-    const next = async (withinMs: number): Promise<Reply | undefined> => {
-      if (replies.length === 0) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, withinMs);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        wake = undefined;
-      }
-      return replies.shift();
-    };
+    const inbox = await openInbox(this.#bus, 'mcp.input-flow.reply', replyMessage);
     try {
-      await this.#bus.publish(topicOf(replica), { ...continuation, reply });
-      const taken = await next(TAKE_MS);
+      await this.#bus.publish(topicOf(replica), { ...continuation, reply: inbox.topic });
+      const taken = await inbox.next(TAKE_MS);
       if (taken?.kind !== 'taken' || !taken.taken) throw unknownFlow();
-      const answer = await next(this.#answerMs);
+      const answer = await inbox.next(this.#answerMs);
       if (answer?.kind === 'result') return answer.result;
       if (answer?.kind === 'error') throw new ProtocolError(answer.error.code, answer.error.message, answer.error.data);
       throw new ProtocolError(McpErrorCode.InternalError, 'the replica holding this request did not answer in time');
     } finally {
-      unsubscribe();
+      inbox.close();
     }
   }
 

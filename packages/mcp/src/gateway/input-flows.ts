@@ -5,6 +5,7 @@ import { McpErrorCode, McpGatewayError } from '../errors.ts';
 import type { CallRelay } from '../upstream/call-relay.ts';
 import { callerCanAnswer } from '../upstream/input-required.ts';
 import { type Continuation, InputFlowRelay, unknownFlow } from './input-flow-relay.ts';
+import { newReplicaId, replicaOf } from './replica-id.ts';
 
 /** What one leg of a flow ends with: the upstream's answer, or requests for the caller. */
 type Leg = { kind: 'answer'; result: unknown } | { kind: 'failure'; error: unknown } | { kind: 'asks' };
@@ -16,8 +17,6 @@ interface Asked {
 }
 
 const PREFIX = 'parley-flow.';
-/** What `randomBytes(9).toString('base64url')` gives: a replica's part of a flow id. */
-const REPLICA_ID = /^[A-Za-z0-9_-]{12}$/;
 
 /**
  * One upstream request, held open across the caller's retries while its upstream
@@ -116,11 +115,18 @@ export class InputFlows {
   readonly #flows = new Map<string, Flow>();
   readonly #idleMs: number;
   /** This replica's part of every flow id it names. */
-  readonly #replica = randomBytes(9).toString('base64url');
+  readonly #replica: string;
   readonly #relay: InputFlowRelay | undefined;
 
-  constructor(options: { idleMs: number; bus?: EventBus | undefined; logger?: Logger | undefined }) {
+  constructor(options: {
+    idleMs: number;
+    bus?: EventBus | undefined;
+    logger?: Logger | undefined;
+    /** This gateway process's id (`newReplicaId`), shared with its other relays. */
+    replica?: string;
+  }) {
     this.#idleMs = options.idleMs;
+    this.#replica = options.replica ?? newReplicaId();
     this.#relay = options.bus
       ? new InputFlowRelay({
           bus: options.bus,
@@ -191,10 +197,10 @@ export class InputFlows {
   ): Promise<unknown> {
     const id = requestState.slice(PREFIX.length);
     const continuation = { id, owner: ownerOf(caller), target, responses };
-    const replica = id.split('.', 1)[0] ?? '';
     // The state is the caller's to send: only a well-formed replica id is looked for on the bus.
+    const replica = replicaOf(id);
     if (this.#relay && replica !== this.#replica) {
-      if (!REPLICA_ID.test(replica)) throw unknownFlow();
+      if (replica === undefined) throw unknownFlow();
       return this.#relay.forward(replica, continuation);
     }
     const leg = this.#continueHere(continuation);

@@ -21,12 +21,14 @@ import type { Federation } from '../gateway/federation.ts';
 import { createGatewayServer, type GatewayDeps, type GatewaySession } from '../gateway/gateway-server.ts';
 import { InputFlows } from '../gateway/input-flows.ts';
 import { answerPlainCall, plainTarget } from '../gateway/plain-call-handler.ts';
+import { newReplicaId, replicaOf } from '../gateway/replica-id.ts';
 import { StatelessGatewayServer } from '../gateway/stateless-gateway-server.ts';
 import type { CatalogKind } from '../upstream/upstream.ts';
 import { MemoryEventStore } from './event-store.ts';
 import { plainToolCall } from './plain-tool-call.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import { sendJson, sendWebResponse, whenAbandoned } from './send-response.ts';
+import { type HandleRelayed, SessionRelay } from './session-relay.ts';
 import { type LegacySession, SessionTable } from './sessions.ts';
 
 export interface FrontDoorOptions {
@@ -72,7 +74,23 @@ export function registerFrontDoor(options: FrontDoorOptions): FrontDoor {
   const sessions = new SessionTable({ idleMs: options.sessionIdleMs ?? 30 * 60_000, now: options.now });
   const eventStore = new MemoryEventStore();
   // A caller answers what an upstream asked within the time it would have to decide an approval.
-  const flows = new InputFlows({ idleMs: options.deps.approvalWait, bus: options.bus, logger });
+  const replica = newReplicaId();
+  const flows = new InputFlows({ idleMs: options.deps.approvalWait, bus: options.bus, logger, replica });
+  const sessionRelay = options.bus ? new SessionRelay({ bus: options.bus, replica, logger }) : undefined;
+  /** A relayed request for one of this replica's sessions: answered as if it had come here. */
+  const handleRelayed: HandleRelayed = async (relayed, signal) => {
+    const session = sessions.get(relayed.sessionId, relayed.owner);
+    if (!session || session.virtualServer !== relayed.virtualServer) return undefined;
+    const body = relayed.body === undefined ? undefined : Buffer.from(relayed.body);
+    const parsedBody = parseJsonBody(body);
+    const request = new Request(relayed.url, {
+      method: relayed.method,
+      headers: relayed.headers,
+      ...(body === undefined ? {} : { body: new Uint8Array(body) }),
+      signal,
+    });
+    return session.transport.handleRequest(request, parsedBody === undefined ? undefined : { parsedBody });
+  };
   const deps: GatewayDeps = { ...options.deps, flows };
 
   const modern: McpHttpHandler = createMcpHandler(
@@ -175,10 +193,28 @@ export function registerFrontDoor(options: FrontDoorOptions): FrontDoor {
     const sessionId = webRequest.headers.get('mcp-session-id');
     if (sessionId) {
       const session = sessions.get(sessionId, principalKey(caller));
-      if (!session || session.virtualServer !== virtualServer) {
-        return Response.json(rpcError(-32001, 'Session not found'), { status: 404 });
+      if (session && session.virtualServer === virtualServer) {
+        return session.transport.handleRequest(webRequest, parsedBody === undefined ? undefined : { parsedBody });
       }
-      return session.transport.handleRequest(webRequest, parsedBody === undefined ? undefined : { parsedBody });
+      // Another replica's session (a load balancer without affinity): relayed to the replica holding it.
+      const holder = session ? undefined : replicaOf(sessionId);
+      if (sessionRelay && holder !== undefined && holder !== replica) {
+        const relayed = await sessionRelay.forward(
+          holder,
+          {
+            sessionId,
+            owner: principalKey(caller),
+            virtualServer,
+            method: webRequest.method,
+            url: webRequest.url,
+            headers: Object.fromEntries(webRequest.headers),
+            body: parsedBody === undefined ? undefined : JSON.stringify(parsedBody),
+          },
+          webRequest.signal,
+        );
+        if (relayed) return relayed;
+      }
+      return Response.json(rpcError(-32001, 'Session not found'), { status: 404 });
     }
     if (webRequest.method !== 'POST' || !isInitialize(parsedBody)) {
       return Response.json(rpcError(-32000, 'Bad Request: Mcp-Session-Id header is required'), { status: 400 });
@@ -201,8 +237,11 @@ export function registerFrontDoor(options: FrontDoorOptions): FrontDoor {
       },
       gatewaySession,
     );
+    // Other replicas relay requests for the session here: listen before its id is given out.
+    await sessionRelay?.serve(handleRelayed);
     const transport = new WebStandardStreamableHTTPServerTransport({
-      sessionIdGenerator: () => randomUUID(),
+      // The replica's id first: another replica that receives a request for the session knows where it is.
+      sessionIdGenerator: () => `${replica}.${randomUUID()}`,
       eventStore,
       retryInterval: 1000,
       onsessioninitialized: (id) => {
@@ -259,6 +298,7 @@ export function registerFrontDoor(options: FrontDoorOptions): FrontDoor {
     },
     async close() {
       await flows.close();
+      await sessionRelay?.close();
       await sessions.close();
       await modern.close();
     },

@@ -1,0 +1,178 @@
+import type { EventBus, Logger } from '@parley/core';
+import { z } from 'zod';
+import { openInbox } from '../gateway/bus-inbox.ts';
+
+/** A 2025-11-25 request for a session another replica holds, as the replica that received it relays it. */
+export interface RelayedRequest {
+  readonly sessionId: string;
+  /** Who the receiving replica authenticated (the session must be theirs). */
+  readonly owner: string;
+  readonly virtualServer: string | undefined;
+  readonly method: string;
+  readonly url: string;
+  /** The request's headers, without its credentials (the session already knows its caller). */
+  readonly headers: Record<string, string>;
+  readonly body: string | undefined;
+}
+
+/** The holder's side: the session's response to a relayed request, or undefined when it holds no such session. */
+export type HandleRelayed = (request: RelayedRequest, signal: AbortSignal) => Promise<Response | undefined>;
+
+const requestMessage = z.object({
+  kind: z.literal('request'),
+  reply: z.string(),
+  sessionId: z.string(),
+  owner: z.string(),
+  virtualServer: z.string().optional(),
+  method: z.string(),
+  url: z.string(),
+  headers: z.record(z.string(), z.string()),
+  body: z.string().optional(),
+});
+const cancelMessage = z.object({ kind: z.literal('cancel'), reply: z.string() });
+const toHolder = z.discriminatedUnion('kind', [requestMessage, cancelMessage]);
+
+const fromHolder = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('missing') }),
+  z.object({ kind: z.literal('head'), status: z.number(), headers: z.array(z.tuple([z.string(), z.string()])) }),
+  z.object({ kind: z.literal('chunk'), data: z.string() }),
+  z.object({ kind: z.literal('end') }),
+  z.object({ kind: z.literal('error'), message: z.string() }),
+]);
+type FromHolder = z.infer<typeof fromHolder>;
+
+/** How long the holding replica has to answer before it counts as gone. */
+const TAKE_MS = 2_000;
+
+/** Headers that stay on the replica that received them. */
+const LOCAL_HEADERS = new Set(['authorization', 'cookie', 'host', 'connection', 'content-length', 'dpop']);
+
+const topicOf = (replica: string) => `mcp.session.${replica}`;
+
+/**
+ * Carries a 2025-11-25 request (POST, GET stream or DELETE) for a session that
+ * another replica holds to that replica, and its response back, streamed, over
+ * the event bus: a client behind a round-robin load balancer keeps its
+ * session. The replica that received the request has authenticated it; the
+ * holder checks that the session is that caller's. Credentials stay where they
+ * were received. When the client goes away, the holder's request is aborted.
+ */
+export class SessionRelay {
+  readonly #bus: EventBus;
+  readonly #replica: string;
+  readonly #logger: Logger;
+  readonly #running = new Map<string, AbortController>();
+  #serving: Promise<() => void> | undefined;
+
+  constructor(options: { bus: EventBus; replica: string; logger: Logger }) {
+    this.#bus = options.bus;
+    this.#replica = options.replica;
+    this.#logger = options.logger;
+  }
+
+  /** Takes relayed requests for this replica's sessions from now on (idempotent; awaited before a session is named). */
+  async serve(handle: HandleRelayed): Promise<void> {
+    if (!this.#serving) {
+      const serving = this.#bus.subscribe(topicOf(this.#replica), (payload) => {
+        const parsed = toHolder.safeParse(payload);
+        if (!parsed.success) return;
+        if (parsed.data.kind === 'cancel') this.#running.get(parsed.data.reply)?.abort();
+        else void this.#answer(parsed.data, handle);
+      });
+      this.#serving = serving;
+      serving.catch(() => {
+        if (this.#serving === serving) this.#serving = undefined;
+      });
+    }
+    await this.#serving;
+  }
+
+  /** The holder's response to `request`, streamed as it comes; undefined when `replica` holds no such session. */
+  async forward(replica: string, request: RelayedRequest, signal: AbortSignal): Promise<Response | undefined> {
+    const inbox = await openInbox(this.#bus, 'mcp.session.reply', fromHolder);
+    const cancel = () => {
+      void this.#bus.publish(topicOf(replica), { kind: 'cancel', reply: inbox.topic }).catch(() => {});
+    };
+    const finish = () => {
+      inbox.close();
+      signal.removeEventListener('abort', cancel);
+    };
+    let streaming = false;
+    try {
+      const { headers, ...rest } = request;
+      const relayed = Object.fromEntries(Object.entries(headers).filter(([name]) => !LOCAL_HEADERS.has(name)));
+      await this.#bus.publish(topicOf(replica), { kind: 'request', reply: inbox.topic, ...rest, headers: relayed });
+      const head = await inbox.next(TAKE_MS, signal);
+      if (head?.kind !== 'head') return undefined;
+      signal.addEventListener('abort', cancel, { once: true });
+      const body = new ReadableStream<Uint8Array>({
+        pull: async (controller) => {
+          const message = await inbox.next(undefined, signal);
+          if (message?.kind === 'chunk') controller.enqueue(Buffer.from(message.data, 'base64'));
+          else if (message?.kind === 'error') {
+            finish();
+            controller.error(new Error(message.message));
+          } else {
+            finish();
+            controller.close();
+          }
+        },
+        cancel: () => {
+          cancel();
+          finish();
+        },
+      });
+      streaming = true;
+      return new Response(body, { status: head.status, headers: head.headers });
+    } finally {
+      if (!streaming) finish();
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const running of this.#running.values()) running.abort();
+    const serving = this.#serving;
+    this.#serving = undefined;
+    (await serving?.catch(() => undefined))?.();
+  }
+
+  async #answer(message: z.infer<typeof requestMessage>, handle: HandleRelayed): Promise<void> {
+    const send = (payload: FromHolder) => this.#bus.publish(message.reply, payload);
+    const abort = new AbortController();
+    this.#running.set(message.reply, abort);
+    try {
+      const response = await handle(
+        {
+          sessionId: message.sessionId,
+          owner: message.owner,
+          virtualServer: message.virtualServer,
+          method: message.method,
+          url: message.url,
+          headers: message.headers,
+          body: message.body,
+        },
+        abort.signal,
+      );
+      if (!response) {
+        await send({ kind: 'missing' });
+        return;
+      }
+      await send({ kind: 'head', status: response.status, headers: [...response.headers] });
+      if (response.body) {
+        const reader = response.body.getReader();
+        abort.signal.addEventListener('abort', () => void reader.cancel().catch(() => {}), { once: true });
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          await send({ kind: 'chunk', data: Buffer.from(value).toString('base64') });
+        }
+      }
+      await send({ kind: 'end' });
+    } catch (error) {
+      this.#logger.debug({ err: error }, 'a relayed MCP session request ended early');
+      await send({ kind: 'error', message: 'the replica holding the session could not answer' }).catch(() => {});
+    } finally {
+      this.#running.delete(message.reply);
+    }
+  }
+}
