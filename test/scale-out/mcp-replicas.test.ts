@@ -95,7 +95,8 @@ describe('the MCP gateway on two replicas', { timeout: 60_000 }, () => {
     const mesh = await startMesh({
       config: validateConfig({
         dataDir,
-        server: { port: 0, ...(publicUrl ? { publicUrl } : {}) },
+        // A long grace, so that a stream holding a shutdown up would show (half of it: 10 s).
+        server: { port: 0, shutdownGrace: '20s', ...(publicUrl ? { publicUrl } : {}) },
         log: { level: 'silent' },
         store: { url: PG_URL, schema },
         redis: { url: REDIS_URL },
@@ -332,24 +333,36 @@ describe('the MCP gateway on two replicas', { timeout: 60_000 }, () => {
     expect(await own.text()).toContain('everything.test_simple_text');
   });
 
-  it('streams a session’s notifications to its client through the other replica', async () => {
+  /**
+   * A legacy-mode SDK client whose session opens on A while everything after,
+   * its GET stream included, reaches B and is relayed to A; `prepare` runs
+   * before it connects.
+   */
+  const relayedSession = async (prepare: (client: Client) => void = () => {}) => {
     const [a, b] = replicas as [Mesh, Mesh];
-    // The session opens on A; everything after, the GET stream included, reaches B and is relayed to A.
     const skewed = await balancer([portOf(a), portOf(b)], (n) => (n === 0 ? portOf(a) : portOf(b)));
     const client = new Client({ name: 'listener', version: '1' }, { versionNegotiation: { mode: 'legacy' } });
+    prepare(client);
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`${skewed.url}/mcp`), {
+        requestInit: { headers: { authorization: `Bearer ${aliceKey}` } },
+      }),
+    );
+    await client.listTools();
+    // Give the client's GET stream a moment to open.
+    await until('the GET stream reached B', () => skewed.served.length >= 4);
+    return { client, skewed };
+  };
+
+  it('streams a session’s notifications to its client through the other replica', async () => {
+    const [a] = replicas as [Mesh, Mesh];
     let changed = 0;
-    client.setNotificationHandler('notifications/tools/list_changed', () => {
-      changed++;
-    });
+    const { client, skewed } = await relayedSession((listener) =>
+      listener.setNotificationHandler('notifications/tools/list_changed', () => {
+        changed++;
+      }),
+    );
     try {
-      await client.connect(
-        new StreamableHTTPClientTransport(new URL(`${skewed.url}/mcp`), {
-          requestInit: { headers: { authorization: `Bearer ${aliceKey}` } },
-        }),
-      );
-      await client.listTools();
-      // Give the client's GET stream a moment to open before the change.
-      await until('the GET stream reached B', () => skewed.served.length >= 4);
       await gatewayOf(a).addServer({
         name: 'late',
         command: process.execPath,
@@ -359,6 +372,22 @@ describe('the MCP gateway on two replicas', { timeout: 60_000 }, () => {
       await gatewayOf(a).removeServer('late');
     } finally {
       await client.close();
+      skewed.close();
+    }
+  });
+
+  // Last: it stops replica B.
+  it('stops a replica at once though it relays a session’s GET stream', async () => {
+    const [, b] = replicas as [Mesh, Mesh];
+    const { client, skewed } = await relayedSession();
+    try {
+      const started = Date.now();
+      await b.close();
+      replicas.splice(replicas.indexOf(b), 1);
+      // Half the shutdown grace (10 s here) would mean the relayed stream held it up.
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      await client.close().catch(() => {});
       skewed.close();
     }
   });

@@ -155,7 +155,11 @@ export function registerFrontDoor(options: FrontDoorOptions): FrontDoor {
     const sourceIp = request.ip;
     // Parsed once here and handed to the SDK, which would otherwise clone, read and parse the body twice.
     const parsedBody = parseJsonBody(body);
-    if ((parsedBody as { method?: unknown } | undefined)?.method === 'subscriptions/listen') {
+    // Notification-only streams: a 2026-07-28 listen, and a GET stream (also one relayed to another replica's session).
+    if (
+      request.method === 'GET' ||
+      (parsedBody as { method?: unknown } | undefined)?.method === 'subscriptions/listen'
+    ) {
       listens.add(abort);
       reply.raw.once('close', () => listens.delete(abort));
     }
