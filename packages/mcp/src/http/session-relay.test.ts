@@ -8,8 +8,13 @@ describe('SessionRelay', () => {
     for (const relay of relays.splice(0)) await relay.close();
   });
   const bus = new InProcessBus();
-  const replica = async (name: string, handle: HandleRelayed) => {
-    const relay = new SessionRelay({ bus, replica: name, logger: silentLogger() });
+  const replica = async (name: string, handle: HandleRelayed, heartbeatMs?: number) => {
+    const relay = new SessionRelay({
+      bus,
+      replica: name,
+      logger: silentLogger(),
+      ...(heartbeatMs ? { heartbeatMs } : {}),
+    });
     relays.push(relay);
     await relay.serve(handle);
     return relay;
@@ -59,6 +64,30 @@ describe('SessionRelay', () => {
     expect(new TextDecoder().decode(first?.value)).toBe('event: message\ndata: {}\n\n');
     client.abort();
     await expect.poll(() => holderSignal?.aborted).toBe(true);
+  });
+
+  it('keeps a quiet stream open while the holder beats, and fails it once the holder falls silent', async () => {
+    const quiet: HandleRelayed = async () =>
+      new Response(new ReadableStream<Uint8Array>({ start: () => {} }), {
+        status: 200,
+        headers: { 'content-type': 'text/event-stream' },
+      });
+    await replica('beating', quiet, 50);
+    await replica('silent', quiet, 60_000);
+    const b = await replica('b', async () => undefined, 50);
+    const get = { ...request, method: 'GET', body: undefined };
+    const alive = (await b.forward('beating', get, new AbortController().signal))?.body?.getReader();
+    const outcome = await Promise.race([
+      alive?.read().then(
+        () => 'ended',
+        () => 'failed',
+      ),
+      new Promise((resolve) => setTimeout(() => resolve('open'), 400)),
+    ]);
+    expect(outcome).toBe('open');
+    void alive?.cancel();
+    const gone = (await b.forward('silent', get, new AbortController().signal))?.body?.getReader();
+    await expect(gone?.read()).rejects.toThrow(/went silent/);
   });
 
   it('answers undefined when the holder has no such session, or no replica answers', async () => {

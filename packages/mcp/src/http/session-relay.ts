@@ -37,12 +37,16 @@ const fromHolder = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('head'), status: z.number(), headers: z.array(z.tuple([z.string(), z.string()])) }),
   z.object({ kind: z.literal('chunk'), data: z.string() }),
   z.object({ kind: z.literal('end') }),
+  z.object({ kind: z.literal('ping') }),
   z.object({ kind: z.literal('error'), message: z.string() }),
 ]);
 type FromHolder = z.infer<typeof fromHolder>;
 
 /** How long the holding replica has to answer before it counts as gone. */
 const TAKE_MS = 2_000;
+
+/** How often a holder says it is alive while a response streams (a GET stream may be quiet for hours). */
+const HEARTBEAT_MS = 15_000;
 
 /** Headers that stay on the replica that received them. */
 const LOCAL_HEADERS = new Set(['authorization', 'cookie', 'host', 'connection', 'content-length', 'dpop']);
@@ -62,9 +66,17 @@ export class SessionRelay {
   readonly #replica: string;
   readonly #logger: Logger;
   readonly #running = new Map<string, AbortController>();
+  readonly #heartbeatMs: number;
   #serving: Promise<() => void> | undefined;
 
-  constructor(options: { bus: EventBus; replica: string; logger: Logger }) {
+  constructor(options: {
+    bus: EventBus;
+    replica: string;
+    logger: Logger;
+    /** How often a streaming holder says it is alive; three beats of silence end the stream (default 15 s). */
+    heartbeatMs?: number;
+  }) {
+    this.#heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
     this.#bus = options.bus;
     this.#replica = options.replica;
     this.#logger = options.logger;
@@ -107,11 +119,16 @@ export class SessionRelay {
       signal.addEventListener('abort', cancel, { once: true });
       const body = new ReadableStream<Uint8Array>({
         pull: async (controller) => {
-          const message = await inbox.next(undefined, signal);
+          let message = await inbox.next(this.#heartbeatMs * 3, signal);
+          while (message?.kind === 'ping') message = await inbox.next(this.#heartbeatMs * 3, signal);
           if (message?.kind === 'chunk') controller.enqueue(Buffer.from(message.data, 'base64'));
-          else if (message?.kind === 'error') {
+          else if (message?.kind === 'error' || (message === undefined && !signal.aborted)) {
+            // An error, or a holder silent for three beats (gone): the client sees the stream fail and reconnects.
+            cancel();
             finish();
-            controller.error(new Error(message.message));
+            controller.error(
+              new Error(message?.kind === 'error' ? message.message : 'the session’s replica went silent'),
+            );
           } else {
             finish();
             controller.close();
@@ -140,6 +157,7 @@ export class SessionRelay {
     const send = (payload: FromHolder) => this.#bus.publish(message.reply, payload);
     const abort = new AbortController();
     this.#running.set(message.reply, abort);
+    let heartbeat: NodeJS.Timeout | undefined;
     try {
       const response = await handle(
         {
@@ -158,6 +176,8 @@ export class SessionRelay {
         return;
       }
       await send({ kind: 'head', status: response.status, headers: [...response.headers] });
+      heartbeat = setInterval(() => void send({ kind: 'ping' }).catch(() => {}), this.#heartbeatMs);
+      heartbeat.unref();
       if (response.body) {
         const reader = response.body.getReader();
         abort.signal.addEventListener('abort', () => void reader.cancel().catch(() => {}), { once: true });
@@ -172,6 +192,7 @@ export class SessionRelay {
       this.#logger.debug({ err: error }, 'a relayed MCP session request ended early');
       await send({ kind: 'error', message: 'the replica holding the session could not answer' }).catch(() => {});
     } finally {
+      clearInterval(heartbeat);
       this.#running.delete(message.reply);
     }
   }
