@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { validateConfig } from '@parley/config';
 import { silentLogger } from '@parley/core';
 import type { CreatedAgent, IdentityService } from '@parley/identity';
 import { type Mesh, startMesh } from '@parley/server';
-import { TEST_SCHEMA_PREFIX } from '@parley/store';
+import { testSchemaName } from '@parley/store';
 import * as oauth from 'oauth4webapi';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -16,7 +15,7 @@ const PG_URL = process.env.PARLEY_TEST_DATABASE_URL ?? 'postgres://postgres@127.
 // The whole mesh (every default part) on PostgreSQL, in its own schema
 // (config `store.schema`): tokens, clients and keys survive a restart.
 describe('the whole mesh on PostgreSQL (store.schema)', { timeout: 60_000 }, () => {
-  const schema = `${TEST_SCHEMA_PREFIX}mesh_${randomBytes(6).toString('hex')}`;
+  const schema = testSchemaName('mesh_');
   const dataDir = tempDir('parley-pg-mesh-');
   let env: Mesh | undefined;
 

@@ -11,7 +11,7 @@ import { everythingEntry } from '@parley/example-mcp-everything';
 import type { IdentityService } from '@parley/identity';
 import type { McpGateway } from '@parley/mcp';
 import { type Mesh, startMesh } from '@parley/server';
-import { TEST_SCHEMA_PREFIX } from '@parley/store';
+import { testSchemaName } from '@parley/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statelessToolCall } from '../mcp/support/stateless-call.ts';
 import { tempDir } from '../support/parley-process.ts';
@@ -67,7 +67,7 @@ const REDIS_URL = process.env.PARLEY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
  * followed by the other.
  */
 describe('the MCP gateway on two replicas', { timeout: 60_000 }, () => {
-  const schema = `${TEST_SCHEMA_PREFIX}flows_${randomBytes(6).toString('hex')}`;
+  const schema = testSchemaName('replicas_');
   const dirs: string[] = [];
   const replicas: Mesh[] = [];
   let aliceKey: string;

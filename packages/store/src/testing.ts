@@ -39,7 +39,7 @@ export function testStoreBackends(): TestStoreBackend[] {
     {
       name: 'postgres',
       async open() {
-        const schema = `${TEST_SCHEMA_PREFIX}${randomBytes(6).toString('hex')}`;
+        const schema = testSchemaName();
         const store = await Store.open({ url: pgUrl, schema });
         return {
           store,
@@ -60,22 +60,66 @@ export function testStoreBackends(): TestStoreBackend[] {
 /** Prefix of every schema the test backends create. */
 export const TEST_SCHEMA_PREFIX = 'parley_test_';
 
+/** Test runs older than this are over (or were killed): their schemas may go. */
+const STALE_RUN_MS = 6 * 3600_000;
+
 /**
- * Drops every test schema (`parley_test_*`) in the test database; the test
- * run's global setup calls it before and after the run.
+ * The id of this test run (`PARLEY_TEST_RUN`, set by the run's global setup):
+ * `r` and the run's start in base-36 seconds, so a later run can tell a stale
+ * run's schemas from those of a run still going on beside it.
  */
-export async function dropTestSchemas(
-  url = process.env.PARLEY_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
-): Promise<number> {
+export function newTestRunId(now = Date.now()): string {
+  return `r${Math.floor(now / 1000).toString(36)}`;
+}
+
+/** A fresh schema name in this test run (`label` tells what made it). */
+export function testSchemaName(label = ''): string {
+  return `${TEST_SCHEMA_PREFIX}${process.env.PARLEY_TEST_RUN ?? 'adhoc'}_${label}${randomBytes(6).toString('hex')}`;
+}
+
+/**
+ * Drops test schemas in the test database: those of `run` (at the end of a
+ * run) and, with `stale`, those `doomedSchemas` calls stale (at the start).
+ * A run going on beside this one, on the same database, keeps its schemas.
+ */
+export async function dropTestSchemas(options: {
+  run: string;
+  stale?: boolean;
+  now?: number;
+  url?: string;
+}): Promise<number> {
+  const url = options.url ?? process.env.PARLEY_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     const { rows } = await client.query<{ nspname: string }>(
       "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'parley\\_test\\_%'",
     );
-    for (const { nspname } of rows) await client.query(`DROP SCHEMA IF EXISTS "${nspname}" CASCADE`);
-    return rows.length;
+    const doomed = doomedSchemas(
+      rows.map((row) => row.nspname),
+      { run: options.run, stale: options.stale ?? false, now: options.now ?? Date.now() },
+    );
+    for (const name of doomed) await client.query(`DROP SCHEMA IF EXISTS "${name}" CASCADE`);
+    return doomed.length;
   } finally {
     await client.end();
   }
+}
+
+/**
+ * Which of `names` go: `run`'s own and, with `stale`, those of runs started
+ * more than six hours before `now` or named before runs had ids.
+ */
+export function doomedSchemas(
+  names: readonly string[],
+  options: { run: string; stale: boolean; now: number },
+): string[] {
+  return names.filter((name) => {
+    if (!name.startsWith(TEST_SCHEMA_PREFIX)) return false;
+    const run = /^parley_test_(r[0-9a-z]+)_/.exec(name)?.[1];
+    if (run === options.run) return true;
+    if (!options.stale) return false;
+    if (run === undefined) return true;
+    return options.now - Number.parseInt(run.slice(1), 36) * 1000 > STALE_RUN_MS;
+  });
 }
