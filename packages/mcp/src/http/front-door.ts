@@ -45,7 +45,10 @@ export interface FrontDoorOptions {
   readonly sessionIdleMs?: number;
   /** Answer plain stateless `tools/call` requests without the SDK (`mcp.directToolCalls`, default true). */
   readonly directToolCalls?: boolean;
-  /** Relays a retry for a held input request to the replica holding it (see `InputFlows`). */
+  /**
+   * Relays requests for what another replica holds to it: a retry for a held
+   * input request (`InputFlows`), a request for a 2025-11-25 session (`SessionRelay`).
+   */
   readonly bus?: EventBus | undefined;
 }
 
