@@ -1,7 +1,7 @@
 import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type IdentityMesh, startIdentityMesh } from './mesh.ts';
-import { Browser, claimsOf, discover, insecure } from './oauth.ts';
+import { Browser, claimsOf, discover, insecure, redeemCode } from './oauth.ts';
 
 const REDIRECT_URI = 'http://127.0.0.1:9/callback';
 
@@ -61,21 +61,13 @@ describe('authorization code + PKCE through the login and consent pages', () => 
     return { verifier, callback: new URL(done.url) };
   }
 
-  async function redeem(verifier: string, callback: URL) {
-    const params = oauth.validateAuthResponse(as, client, callback, 'xyz');
-    const response = await oauth.authorizationCodeGrantRequest(
-      as,
-      client,
-      oauth.None(),
-      params,
-      REDIRECT_URI,
+  function redeem(verifier: string, callback: URL) {
+    return redeemCode(as, client, callback, {
+      state: 'xyz',
       verifier,
-      {
-        ...insecure,
-        additionalParameters: { resource: `${env.url}/mcp` },
-      },
-    );
-    return oauth.processAuthorizationCodeResponse(as, client, response);
+      redirectUri: REDIRECT_URI,
+      resource: `${env.url}/mcp`,
+    });
   }
 
   it('issues an audience-bound JWT for the signed-in user that the request verifier accepts', async () => {

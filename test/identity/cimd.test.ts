@@ -2,7 +2,7 @@ import type { GuardedFetch } from '@parley/core';
 import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type IdentityMesh, startIdentityMesh } from './mesh.ts';
-import { Browser, claimsOf, discover, insecure } from './oauth.ts';
+import { Browser, claimsOf, discover, redeemCode } from './oauth.ts';
 
 const CLIENT_ID = 'https://ide.example.test/oauth/client.json';
 const REDIRECT_URI = 'http://127.0.0.1:9/callback';
@@ -75,20 +75,12 @@ describe('Client ID Metadata Documents', () => {
     const consent = await browser.submit(login, 'login', { username: 'alice', password: 'correct horse battery' });
     const done = await browser.submit(consent, 'consent');
     const client = { client_id: CLIENT_ID };
-    const params = oauth.validateAuthResponse(as, client, new URL(done.url), oauth.expectNoState);
-    const response = await oauth.authorizationCodeGrantRequest(
-      as,
-      client,
-      oauth.None(),
-      params,
-      REDIRECT_URI,
+    const tokens = await redeemCode(as, client, new URL(done.url), {
+      state: oauth.expectNoState,
       verifier,
-      {
-        ...insecure,
-        additionalParameters: { resource: `${env.url}/mcp` },
-      },
-    );
-    const tokens = await oauth.processAuthorizationCodeResponse(as, client, response);
+      redirectUri: REDIRECT_URI,
+      resource: `${env.url}/mcp`,
+    });
     expect(claimsOf(tokens.access_token)).toMatchObject({ sub: 'alice', client_id: CLIENT_ID, aud: `${env.url}/mcp` });
     expect(fetched).toContain(CLIENT_ID);
   });

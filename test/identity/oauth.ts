@@ -137,3 +137,26 @@ export async function approveDevice(
   const done = consent.body.includes('/consent"') ? await browser.submit(consent, 'consent') : consent;
   return done.body;
 }
+
+/**
+ * Redeems the code an authorization callback carries (public client, PKCE,
+ * RFC 8707 resource indicator): the token response, processed.
+ */
+export async function redeemCode(
+  as: oauth.AuthorizationServer,
+  client: oauth.Client,
+  callback: URL,
+  options: { state: string | typeof oauth.expectNoState; verifier: string; redirectUri: string; resource: string },
+): Promise<oauth.TokenEndpointResponse> {
+  const params = oauth.validateAuthResponse(as, client, callback, options.state);
+  const response = await oauth.authorizationCodeGrantRequest(
+    as,
+    client,
+    oauth.None(),
+    params,
+    options.redirectUri,
+    options.verifier,
+    { ...insecure, additionalParameters: { resource: options.resource } },
+  );
+  return oauth.processAuthorizationCodeResponse(as, client, response);
+}
