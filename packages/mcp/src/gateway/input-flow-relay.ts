@@ -3,6 +3,7 @@ import { type EventBus, type Logger, silentLogger } from '@parley/core';
 import { z } from 'zod';
 import { McpErrorCode } from '../errors.ts';
 import { openInbox } from './bus-inbox.ts';
+import { LazySubscription } from './lazy-subscription.ts';
 import { toProtocolError } from './run-hop.ts';
 
 /** A caller's retry for a held flow: whose it is, what it targets, and the answers it carries. */
@@ -52,7 +53,7 @@ export class InputFlowRelay {
   readonly #replica: string;
   readonly #answerMs: number;
   readonly #logger: Logger | undefined;
-  #serving: Promise<() => void> | undefined;
+  #serving: LazySubscription | undefined;
 
   constructor(options: { bus: EventBus; replica: string; answerMs: number; logger?: Logger | undefined }) {
     this.#bus = options.bus;
@@ -63,19 +64,11 @@ export class InputFlowRelay {
 
   /** Takes retries for this replica's flows from now on (idempotent; awaited before a flow is first named). */
   serve(continueHere: ContinueHere): Promise<void> {
-    if (!this.#serving) {
-      const serving = this.#bus.subscribe(topicOf(this.#replica), (payload) => {
-        const parsed = continuationMessage.safeParse(payload);
-        if (!parsed.success) return;
-        void this.#answer(parsed.data, continueHere);
-      });
-      this.#serving = serving;
-      // A bus that was down when first asked is asked again by the next flow.
-      serving.catch(() => {
-        if (this.#serving === serving) this.#serving = undefined;
-      });
-    }
-    return this.#serving.then(() => undefined);
+    this.#serving ??= new LazySubscription(this.#bus, topicOf(this.#replica), (payload) => {
+      const parsed = continuationMessage.safeParse(payload);
+      if (parsed.success) void this.#answer(parsed.data, continueHere);
+    });
+    return this.#serving.ready();
   }
 
   /** Runs the flow's next leg on `replica` and answers as that replica would have. */
@@ -95,9 +88,7 @@ export class InputFlowRelay {
   }
 
   async close(): Promise<void> {
-    const serving = this.#serving;
-    this.#serving = undefined;
-    (await serving?.catch(() => undefined))?.();
+    await this.#serving?.close();
   }
 
   async #answer(message: z.infer<typeof continuationMessage>, continueHere: ContinueHere): Promise<void> {

@@ -1,6 +1,7 @@
 import type { EventBus, Logger } from '@parley/core';
 import { z } from 'zod';
 import { openInbox } from '../gateway/bus-inbox.ts';
+import { LazySubscription } from '../gateway/lazy-subscription.ts';
 
 /** A 2025-11-25 request for a session another replica holds, as the replica that received it relays it. */
 export interface RelayedRequest {
@@ -67,7 +68,7 @@ export class SessionRelay {
   readonly #logger: Logger;
   readonly #running = new Map<string, AbortController>();
   readonly #heartbeatMs: number;
-  #serving: Promise<() => void> | undefined;
+  #serving: LazySubscription | undefined;
 
   constructor(options: {
     bus: EventBus;
@@ -83,20 +84,14 @@ export class SessionRelay {
   }
 
   /** Takes relayed requests for this replica's sessions from now on (idempotent; awaited before a session is named). */
-  async serve(handle: HandleRelayed): Promise<void> {
-    if (!this.#serving) {
-      const serving = this.#bus.subscribe(topicOf(this.#replica), (payload) => {
-        const parsed = toHolder.safeParse(payload);
-        if (!parsed.success) return;
-        if (parsed.data.kind === 'cancel') this.#running.get(parsed.data.reply)?.abort();
-        else void this.#answer(parsed.data, handle);
-      });
-      this.#serving = serving;
-      serving.catch(() => {
-        if (this.#serving === serving) this.#serving = undefined;
-      });
-    }
-    await this.#serving;
+  serve(handle: HandleRelayed): Promise<void> {
+    this.#serving ??= new LazySubscription(this.#bus, topicOf(this.#replica), (payload) => {
+      const parsed = toHolder.safeParse(payload);
+      if (!parsed.success) return;
+      if (parsed.data.kind === 'cancel') this.#running.get(parsed.data.reply)?.abort();
+      else void this.#answer(parsed.data, handle);
+    });
+    return this.#serving.ready();
   }
 
   /** The holder's response to `request`, streamed as it comes; undefined when `replica` holds no such session. */
@@ -148,9 +143,7 @@ export class SessionRelay {
 
   async close(): Promise<void> {
     for (const running of this.#running.values()) running.abort();
-    const serving = this.#serving;
-    this.#serving = undefined;
-    (await serving?.catch(() => undefined))?.();
+    await this.#serving?.close();
   }
 
   async #answer(message: z.infer<typeof requestMessage>, handle: HandleRelayed): Promise<void> {
