@@ -131,13 +131,13 @@ function sqlitePath(url: string | undefined, dataDir: string | undefined): strin
   return resolve(join(dataDir ?? './.parley', 'parley.db'));
 }
 
-/** The URL without its password, for logs and errors. */
-export function redactUrl(url: string): string {
+/** The URL without its password, for logs and errors; `scheme` names one that does not parse. */
+export function redactUrl(url: string, scheme = 'postgres'): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';
     return parsed.toString();
   } catch {
-    return 'postgres://(unparseable URL)';
+    return `${scheme}://(unparseable URL)`;
   }
 }

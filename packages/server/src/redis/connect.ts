@@ -1,4 +1,5 @@
 import { type Logger, StoreError } from '@parley/core';
+import { redactUrl } from '@parley/store';
 import { Redis } from 'ioredis';
 
 /**
@@ -24,17 +25,7 @@ export async function connectRedis(
     await Promise.all(clients.map((client) => client.connect()));
   } catch (error) {
     for (const client of clients) client.disconnect();
-    throw new StoreError('ERR_STORE_REDIS_UNREACHABLE', `cannot reach Redis at ${redactRedisUrl(url)}`, error);
+    throw new StoreError('ERR_STORE_REDIS_UNREACHABLE', `cannot reach Redis at ${redactUrl(url, 'redis')}`, error);
   }
   return clients;
-}
-
-function redactRedisUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'redis://(unparseable URL)';
-  }
 }
