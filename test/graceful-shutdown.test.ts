@@ -26,11 +26,15 @@ function meshConfig(dataDir: string, shutdownGrace: string) {
   });
 }
 
+/** Resolved each time the slow route has a request in hand. */
+let slowEntered: () => void = () => {};
+
 /** A part with one slow route, to have a request in flight during shutdown. */
 const slowPart: MeshPart = {
   name: 'slow',
   async start({ app }) {
     app.get('/slow', async () => {
+      slowEntered();
       await new Promise((resolve) => setTimeout(resolve, 500));
       return { finished: true };
     });
@@ -47,8 +51,12 @@ describe('graceful shutdown', () => {
       ],
     });
     const mesh = await startMesh({ config, mode: 'start', logger: silentLogger(), parts: [slowPart] });
+    // Closing starts once the request is in the route: a fixed sleep lost the race on a loaded machine (503).
+    const entered = new Promise<void>((resolve) => {
+      slowEntered = resolve;
+    });
     const inFlight = fetch(`${mesh.url}/slow`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await entered;
     const closing = mesh.close();
     const response = await inFlight;
     expect(response.status).toBe(200);
