@@ -20,6 +20,7 @@ export { createLogger, type Logger, type LoggerSettings, REDACTED_PATHS, silentL
 export { type AddressClass, classifyAddress } from './outbound/address-class.ts';
 export { createGuardedFetch, type GuardedFetch, type GuardedFetchInit } from './outbound/guarded-fetch.ts';
 export type { GuardedResponse, GuardedStreamResponse } from './outbound/guarded-response.ts';
+export { type LinkedSignal, linkSignals } from './outbound/linked-signal.ts';
 export type { GuardedFetchOptions, OutboundLookup, OutboundScheme } from './outbound/outbound-policy.ts';
 export { type FetchFunction, toFetch } from './outbound/to-fetch.ts';
 export type { Caller, EntityRef } from './pipeline/caller.ts';

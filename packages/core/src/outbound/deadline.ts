@@ -1,4 +1,5 @@
 import { OutboundError } from '../errors/parley-error.ts';
+import { linkSignals } from './linked-signal.ts';
 
 /** One fetch's time budget, redirects included, joined with the caller's signal. */
 export interface Deadline {
@@ -6,7 +7,7 @@ export interface Deadline {
   readonly signal: AbortSignal;
   /** What to throw for `err`: the abort reason once aborted, else `err` itself. */
   explain(err: unknown): unknown;
-  /** Stops the timer; call once the fetch is settled. */
+  /** Stops the timer and detaches from the caller's signal; call once the fetch is settled. */
   clear(): void;
 }
 
@@ -16,12 +17,16 @@ export function startDeadline(timeoutMs: number, callerSignal: AbortSignal | und
     () => timer.abort(new OutboundError('ERR_OUTBOUND_TIMEOUT', `outbound request exceeded ${timeoutMs} ms`)),
     timeoutMs,
   );
-  const signal = callerSignal === undefined ? timer.signal : AbortSignal.any([callerSignal, timer.signal]);
+  const linked = callerSignal === undefined ? undefined : linkSignals(callerSignal, timer.signal);
+  const signal = linked?.signal ?? timer.signal;
   return {
     signal,
     // Whatever failed after an abort (socket reset, stream error) is a symptom; the abort is the cause.
     explain: (err) => (signal.aborted ? signal.reason : err),
-    clear: () => clearTimeout(handle),
+    clear: () => {
+      clearTimeout(handle);
+      linked?.dispose();
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { LookupAddress } from 'node:dns';
+import { getEventListeners } from 'node:events';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OutboundError } from '../errors/parley-error.ts';
@@ -96,6 +97,25 @@ describe('createGuardedFetch: allowed targets', () => {
       body: '{"a":1}',
       headers: { host: `agents.internal.test:${server.port}`, 'content-length': '7' },
     });
+  });
+});
+
+describe("createGuardedFetch: the caller's signal", () => {
+  it('keeps no listener on a long-lived signal once fetches settle, buffered, streamed or failed', async () => {
+    const server = await servers.start((req, res) => {
+      if (req.url === '/fail') return res.destroy();
+      res.writeHead(200, { 'content-type': req.url === '/sse' ? 'text/event-stream' : 'text/plain' });
+      res.end('data: x\n\n');
+    });
+    const fetch = createGuardedFetch({ allowPrivateNetworks: true });
+    const shutdown = new AbortController();
+    for (let i = 0; i < 20; i++) {
+      await (await fetch(`${server.origin}/plain`, { signal: shutdown.signal })).text();
+      const streamed = await fetch(`${server.origin}/sse`, { signal: shutdown.signal, stream: true });
+      await new Response(streamed.body).text();
+      await fetch(`${server.origin}/fail`, { signal: shutdown.signal }).catch(() => undefined);
+    }
+    expect(getEventListeners(shutdown.signal, 'abort')).toHaveLength(0);
   });
 });
 

@@ -88,11 +88,11 @@ async function guardedFetch(
       const next = init.redirect === 'manual' ? undefined : followUp(request, exchange.response);
       if (next === undefined) {
         if (streams(init.stream, exchange)) {
-          // From here the deadline is cleared (finally below); the signal still carries the caller's abort.
+          // From here the deadline is cleared (finally below) and the idle timeout bounds the stream; the caller's abort still ends it.
           const { body, decoded } = streamBody(exchange, request, {
             maxBytes: lowered(policy.maxStreamBytes, init.maxStreamBytes),
             idleTimeoutMs: lowered(policy.idleTimeoutMs, init.idleTimeoutMs),
-            signal: deadline.signal,
+            signal: init.signal,
           });
           return createGuardedStreamResponse(responseHead(exchange, request, redirects, decoded), body);
         }

@@ -9,7 +9,7 @@ export interface StreamLimits {
   /** How long no bytes may move (a silent server or a consumer that stopped reading) before the stream fails. */
   readonly idleTimeoutMs: number;
   /** Aborting it destroys the connection and fails the stream with the abort reason. */
-  readonly signal: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** A response body handed over as it arrives. */
@@ -41,7 +41,7 @@ export function streamBody(
   const settle = () => {
     settled = true;
     clearTimeout(idle);
-    signal.removeEventListener('abort', onAbort);
+    signal?.removeEventListener('abort', onAbort);
   };
   const release = () => {
     exchange.request.destroy();
@@ -53,7 +53,7 @@ export function streamBody(
     release();
     controller?.error(reason);
   };
-  const onAbort = () => fail(signal.reason);
+  const onAbort = () => fail(signal?.reason);
   const restartIdleTimer = () => {
     clearTimeout(idle);
     idle = setTimeout(
@@ -71,11 +71,11 @@ export function streamBody(
   const body = new ReadableStream<Uint8Array<ArrayBuffer>>({
     start(started) {
       controller = started;
-      if (signal.aborted) {
+      if (signal?.aborted) {
         fail(signal.reason);
         return;
       }
-      signal.addEventListener('abort', onAbort, { once: true });
+      signal?.addEventListener('abort', onAbort, { once: true });
       restartIdleTimer();
     },
     async pull(pulling) {
@@ -83,7 +83,7 @@ export function streamBody(
       try {
         next = await chunks.next();
       } catch (err) {
-        fail(signal.aborted ? signal.reason : explain(err));
+        fail(signal?.aborted ? signal.reason : explain(err));
         return;
       }
       if (settled) return;

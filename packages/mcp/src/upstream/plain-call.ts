@@ -1,6 +1,12 @@
 import { isCallToolResult, ProtocolError, type Tool } from '@modelcontextprotocol/client';
 import { injectTraceHeaders } from '@parley/audit';
-import { type GuardedFetch, type GuardedStreamResponse, serverSentData } from '@parley/core';
+import {
+  type GuardedFetch,
+  type GuardedResponse,
+  type GuardedStreamResponse,
+  linkSignals,
+  serverSentData,
+} from '@parley/core';
 import { upstreamAnswerError } from '../errors.ts';
 import { passInputRequired } from './input-required.ts';
 
@@ -79,27 +85,33 @@ export async function sendPlainCall(guarded: GuardedFetch, call: PlainCall): Pro
   });
   // The guarded client's own deadline ends once an SSE head is in; the call's does not.
   const deadline = new AbortController();
+  const signal = linkSignals(call.signal, deadline.signal);
   const started = Date.now();
-  const response = await guarded(call.url, {
-    method: 'POST',
-    headers,
-    body,
-    signal: AbortSignal.any([call.signal, deadline.signal]),
-    stream: 'event-stream',
-    timeoutMs: call.timeoutMs,
-    idleTimeoutMs: call.timeoutMs,
-  });
   let message: Message | undefined;
-  if (response.streamed) {
-    const left = Math.max(0, call.timeoutMs - (Date.now() - started));
-    const timer = setTimeout(() => deadline.abort(new Error(`no answer within ${call.timeoutMs} ms`)), left);
-    try {
-      message = await responseFromStream(response, call.id);
-    } finally {
-      clearTimeout(timer);
+  let response: GuardedResponse | GuardedStreamResponse;
+  try {
+    response = await guarded(call.url, {
+      method: 'POST',
+      headers,
+      body,
+      signal: signal.signal,
+      stream: 'event-stream',
+      timeoutMs: call.timeoutMs,
+      idleTimeoutMs: call.timeoutMs,
+    });
+    if (response.streamed) {
+      const left = Math.max(0, call.timeoutMs - (Date.now() - started));
+      const timer = setTimeout(() => deadline.abort(new Error(`no answer within ${call.timeoutMs} ms`)), left);
+      try {
+        message = await responseFromStream(response, call.id);
+      } finally {
+        clearTimeout(timer);
+      }
+    } else {
+      message = parseMessage(response.body.length === 0 ? '' : response.text());
     }
-  } else {
-    message = parseMessage(response.body.length === 0 ? '' : response.text());
+  } finally {
+    signal.dispose();
   }
   if (message === undefined || !isResponseTo(message, call.id)) {
     // A failed exchange without an answer is an outage (the caller's upstream is unavailable), not a bad answer.
