@@ -9,8 +9,10 @@ import type { WriteOp, WriteReply, WriteRequest } from './writer-thread.ts';
 /** The writer thread's name (also the OS thread's, as `top -H` shows it). */
 export const WRITER_THREAD_NAME = 'parley-writer';
 
+type Done = Exclude<WriteReply, { error: string }>;
+
 interface Waiting {
-  resolve(receipts: AuditReceipt[]): void;
+  resolve(reply: Done): void;
   reject(error: unknown): void;
 }
 
@@ -39,13 +41,22 @@ export class SqliteWriter {
   }
 
   /** Chains `batch` onto the audit log after its head, in one transaction. */
-  appendAudit(batch: readonly UnchainedEntry[]): Promise<AuditReceipt[]> {
-    return this.#send({ op: 'audit', batch });
+  async appendAudit(batch: readonly UnchainedEntry[]): Promise<AuditReceipt[]> {
+    return [...(await this.#send({ op: 'audit', batch })).receipts];
   }
 
   /** Stores finished spans, in one transaction; a span already stored is kept as it was. */
   async insertSpans(rows: readonly SpanRow[]): Promise<void> {
     await this.#send({ op: 'spans', rows });
+  }
+
+  /**
+   * Deletes the spans that started before `cutoffUs` and the oldest beyond the
+   * newest `maxSpans`, in short transactions that let other writes in between;
+   * resolves with how many went.
+   */
+  async pruneSpans(cutoffUs: number, maxSpans: number): Promise<number> {
+    return (await this.#send({ op: 'prune-spans', cutoffUs, maxSpans })).deleted ?? 0;
   }
 
   async close(): Promise<void> {
@@ -54,10 +65,10 @@ export class SqliteWriter {
     await worker?.terminate();
   }
 
-  #send(request: WriteOp): Promise<AuditReceipt[]> {
+  #send(request: WriteOp): Promise<Done> {
     const worker = this.#start();
     const id = ++this.#next;
-    return new Promise<AuditReceipt[]>((resolve, reject) => {
+    return new Promise<Done>((resolve, reject) => {
       // Referenced only while a write is in flight: an idle writer never keeps a process alive.
       if (this.#waiting.size === 0) worker.ref();
       this.#waiting.set(id, { resolve, reject });
@@ -79,7 +90,7 @@ export class SqliteWriter {
       this.#waiting.delete(reply.id);
       if (this.#waiting.size === 0) worker.unref();
       if ('error' in reply) waiting.reject(new AuditError('ERR_AUDIT_WRITE', `SQLite write failed: ${reply.error}`));
-      else waiting.resolve([...reply.receipts]);
+      else waiting.resolve(reply);
     });
     const fail = (error: unknown) => {
       if (this.#worker === worker) this.#worker = undefined;

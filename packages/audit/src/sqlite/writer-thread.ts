@@ -12,11 +12,15 @@ import type { SpanRow } from '../tracing/span-row.ts';
 /** What the thread is asked to write. */
 export type WriteOp =
   | { readonly op: 'audit'; readonly batch: readonly UnchainedEntry[] }
-  | { readonly op: 'spans'; readonly rows: readonly SpanRow[] };
+  | { readonly op: 'spans'; readonly rows: readonly SpanRow[] }
+  | { readonly op: 'prune-spans'; readonly cutoffUs: number; readonly maxSpans: number };
 export type WriteRequest = WriteOp & { readonly id: number };
 export type WriteReply =
-  | { readonly id: number; readonly receipts: readonly AuditReceipt[] }
+  | { readonly id: number; readonly receipts: readonly AuditReceipt[]; readonly deleted?: number }
   | { readonly id: number; readonly error: string };
+
+/** Spans deleted per transaction while pruning: each chunk holds the write lock for a few milliseconds. */
+const PRUNE_CHUNK = 2000;
 
 const db = new DatabaseSync((workerData as { path: string }).path, { timeout: 5000 });
 // As the store's own connection: every acknowledged commit survives power loss.
@@ -81,16 +85,50 @@ function insertSpans(rows: readonly SpanRow[]): void {
   });
 }
 
-parentPort?.on('message', (request: WriteRequest) => {
-  let reply: WriteReply;
-  try {
-    if (request.op === 'audit') reply = { id: request.id, receipts: appendAudit(request.batch) };
-    else {
-      insertSpans(request.rows);
-      reply = { id: request.id, receipts: [] };
-    }
-  } catch (error) {
-    reply = { id: request.id, error: error instanceof Error ? error.message : String(error) };
+const newestBeyond = db.prepare('SELECT start_us FROM audit_spans ORDER BY start_us DESC LIMIT 1 OFFSET ?');
+const deleteOldest = db.prepare(
+  'DELETE FROM audit_spans WHERE rowid IN (SELECT rowid FROM audit_spans WHERE start_us <= ? ORDER BY start_us LIMIT ?)',
+);
+
+/**
+ * Deletes spans that started before `cutoffUs`, and the oldest beyond the
+ * newest `maxSpans`, a chunk per transaction, letting the messages that
+ * arrived meanwhile (audit appends, span batches) run between chunks: one
+ * DELETE of a busy minute's spans held the write lock for most of a second.
+ */
+async function pruneSpans(cutoffUs: number, maxSpans: number): Promise<number> {
+  const beyond = newestBeyond.get(maxSpans) as { start_us: number | bigint } | undefined;
+  // Everything at or before `last` goes: the aged, and the count's excess (ties at its edge included, as before).
+  const last = Math.max(cutoffUs - 1, beyond === undefined ? Number.NEGATIVE_INFINITY : Number(beyond.start_us));
+  if (!Number.isFinite(last)) return 0;
+  let deleted = 0;
+  for (;;) {
+    const { changes } = transaction(() => deleteOldest.run(last, PRUNE_CHUNK));
+    deleted += Number(changes);
+    if (Number(changes) < PRUNE_CHUNK) return deleted;
+    await new Promise((resolve) => setImmediate(resolve));
   }
-  parentPort?.postMessage(reply);
+}
+
+async function perform(request: WriteRequest): Promise<WriteReply> {
+  switch (request.op) {
+    case 'audit':
+      return { id: request.id, receipts: appendAudit(request.batch) };
+    case 'spans':
+      insertSpans(request.rows);
+      return { id: request.id, receipts: [] };
+    case 'prune-spans':
+      return { id: request.id, receipts: [], deleted: await pruneSpans(request.cutoffUs, request.maxSpans) };
+  }
+}
+
+parentPort?.on('message', (request: WriteRequest) => {
+  perform(request).then(
+    (reply) => parentPort?.postMessage(reply),
+    (error: unknown) =>
+      parentPort?.postMessage({
+        id: request.id,
+        error: error instanceof Error ? error.message : String(error),
+      } satisfies WriteReply),
+  );
 });

@@ -28,8 +28,7 @@ export class SpanStoreExporter implements SpanExporter {
         resultCallback({ code: ExportResultCode.FAILED, error: error as Error });
       },
     );
-    this.#pending.add(work);
-    void work.finally(() => this.#pending.delete(work));
+    this.#track(work);
   }
 
   async forceFlush(): Promise<void> {
@@ -45,8 +44,19 @@ export class SpanStoreExporter implements SpanExporter {
     const now = Date.now();
     if (now - this.#lastPrune > PRUNE_EVERY_MS) {
       this.#lastPrune = now;
-      await this.#spans.prune();
+      // Not awaited: the batch processor runs one export at a time, and spans ended during a long prune would be dropped.
+      this.#track(
+        this.#spans.prune().then(
+          () => {},
+          (error: unknown) => this.#logger?.warn({ err: error }, 'span store prune failed'),
+        ),
+      );
     }
+  }
+
+  #track(work: Promise<void>): void {
+    this.#pending.add(work);
+    void work.finally(() => this.#pending.delete(work));
   }
 }
 

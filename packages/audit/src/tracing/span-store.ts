@@ -123,7 +123,9 @@ export class SpanStore {
 
   /** Drops spans past the retention age, then the oldest beyond `maxSpans`; returns how many went. */
   async prune(): Promise<number> {
-    const cutoffUs = (this.#clock.now() - this.#retentionMs) * 1000;
+    const cutoffUs = Math.ceil((this.#clock.now() - this.#retentionMs) * 1000);
+    // On the writer thread in chunks: node:sqlite is synchronous, and one DELETE of a busy minute's spans here stalled every request for most of a second.
+    if (this.#writer) return this.#writer.pruneSpans(cutoffUs, this.#maxSpans);
     const aged = await this.#store.db.deleteFrom('audit_spans').where('start_us', '<', cutoffUs).executeTakeFirst();
     const keepFrom = await this.#store.db
       .selectFrom('audit_spans')
