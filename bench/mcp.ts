@@ -11,8 +11,9 @@
 // another. The caller's credential is a JWT access token for the gateway (alice's, obtained by an agent
 // through RFC 8693 token exchange, so the gateway verifies a signature and an actor chain on every call);
 // CREDENTIAL=api-key uses alice's API key instead. Besides the process's CPU
-// per call, the table splits out the mesh's thread and the SQLite writer thread
-// (audit chain and span store; read from /proc, so Linux only). Shared machines drift by
+// per call, the table splits out the mesh's thread, the SQLite writer thread
+// (audit chain and span store) and V8's helper threads (GC, background compilation;
+// both read from /proc, so Linux only). Shared machines drift by
 // several times within minutes, so each (clients, target) runs ROUNDS times
 // (default 3), the targets taking turns, and the table shows medians; the
 // ratio to the ceiling is the median of each round's own ratio.
@@ -34,6 +35,8 @@ const TARGET_RATIO = 0.4;
 const TARGET_ADDED_P50_MS = 1;
 const CREDENTIAL = process.env.CREDENTIAL === 'api-key' ? 'api-key' : 'jwt';
 const ROUNDS = Math.max(1, Number(process.env.ROUNDS ?? 3));
+/** What V8's platform worker threads are named on Linux (GC helpers, background compilation). */
+const V8_HELPER_THREAD_NAME = 'V8Worker';
 
 interface Load {
   url: string;
@@ -55,6 +58,12 @@ interface Result {
   meshCpuPerCall?: number;
   /** CPU time of the audit and span writer thread per call, in µs (Linux only). */
   writerCpuPerCall?: number;
+  /**
+   * CPU time of V8's helper threads per call, in µs (Linux only): parallel and
+   * concurrent GC and background compilation, for every thread of the
+   * process, so the ceiling's figure is the load's and the upstream's share.
+   */
+  v8HelpersCpuPerCall?: number;
 }
 
 const callBody = (tool: string) =>
@@ -330,8 +339,10 @@ async function main(): Promise<void> {
           const cpu = process.cpuUsage();
           const meshCpu = process.threadCpuUsage();
           const writerCpu = threadCpu(WRITER_THREAD_NAME);
+          const helpersCpu = threadCpu(V8_HELPER_THREAD_NAME);
           const r = await inWorker({ ...target, concurrency, durationMs: DURATION_MS });
           const writerUsed = (threadCpu(WRITER_THREAD_NAME) ?? 0) - (writerCpu ?? 0);
+          const helpersUsed = (threadCpu(V8_HELPER_THREAD_NAME) ?? 0) - (helpersCpu ?? 0);
           r.meshElu = performance.eventLoopUtilization(before).utilization;
           const used = process.cpuUsage(cpu);
           const meshUsed = process.threadCpuUsage(meshCpu);
@@ -339,6 +350,7 @@ async function main(): Promise<void> {
           r.cpuPerCall = (used.user + used.system) / calls;
           r.meshCpuPerCall = (meshUsed.user + meshUsed.system) / calls;
           if (writerCpu !== undefined) r.writerCpuPerCall = writerUsed / calls;
+          if (helpersCpu !== undefined) r.v8HelpersCpuPerCall = helpersUsed / calls;
           runs.push({ name: target.name, c: concurrency, round, r });
         }
     }
@@ -353,13 +365,13 @@ async function main(): Promise<void> {
   const f = (n: number, d = 2) => n.toFixed(d);
   console.log(`caller credential: ${CREDENTIAL === 'jwt' ? 'JWT access token (delegated, RFC 8693)' : 'API key'}\n`);
   console.log(
-    '| target | clients | calls/s | p50 ms | p99 ms | errors | vs ceiling | CPU µs/call | mesh thread busy | mesh CPU µs/call | writer CPU µs/call |',
+    '| target | clients | calls/s | p50 ms | p99 ms | errors | vs ceiling | CPU µs/call | mesh thread busy | mesh CPU µs/call | writer CPU µs/call | V8 helpers CPU µs/call |',
   );
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   let ok = true;
   for (const { name, c, r } of rows) {
     console.log(
-      `| ${name} | ${c} | ${f(r.perSecond, 0)} | ${f(r.p50)} | ${f(r.p99)} | ${r.errors} | ${f(r.vsCeiling * 100, 0)}% | ${f(r.cpuPerCall ?? 0, 0)} | ${name.startsWith('gateway') || name.includes('proxy') ? `${f((r.meshElu ?? 0) * 100, 0)}% | ${f(r.meshCpuPerCall ?? 0, 0)}` : ' |'} | ${name.startsWith('gateway') && r.writerCpuPerCall !== undefined ? f(r.writerCpuPerCall, 0) : ''} |`,
+      `| ${name} | ${c} | ${f(r.perSecond, 0)} | ${f(r.p50)} | ${f(r.p99)} | ${r.errors} | ${f(r.vsCeiling * 100, 0)}% | ${f(r.cpuPerCall ?? 0, 0)} | ${name.startsWith('gateway') || name.includes('proxy') ? `${f((r.meshElu ?? 0) * 100, 0)}% | ${f(r.meshCpuPerCall ?? 0, 0)}` : ' |'} | ${name.startsWith('gateway') && r.writerCpuPerCall !== undefined ? f(r.writerCpuPerCall, 0) : ''} | ${r.v8HelpersCpuPerCall === undefined ? '' : f(r.v8HelpersCpuPerCall, 0)} |`,
     );
     if (r.errors > 0) ok = false;
   }
@@ -414,6 +426,7 @@ function medians(runs: ReadonlyArray<{ name: string; c: number; round: number; r
         cpuPerCall: pick((r) => r.cpuPerCall),
         meshCpuPerCall: pick((r) => r.meshCpuPerCall),
         writerCpuPerCall: pick((r) => r.writerCpuPerCall),
+        v8HelpersCpuPerCall: pick((r) => r.v8HelpersCpuPerCall),
         vsCeiling,
       },
     });
