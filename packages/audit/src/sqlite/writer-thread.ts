@@ -85,10 +85,8 @@ function insertSpans(rows: readonly SpanRow[]): void {
   });
 }
 
-const newestBeyond = db.prepare('SELECT start_us FROM audit_spans ORDER BY start_us DESC LIMIT 1 OFFSET ?');
-const deleteOldest = db.prepare(
-  'DELETE FROM audit_spans WHERE rowid IN (SELECT rowid FROM audit_spans WHERE start_us <= ? ORDER BY start_us LIMIT ?)',
-);
+// Prepared on first use, as the inserters are: a statement over a table that is missing fails, and at start it would stop the thread.
+let pruning: { readonly newestBeyond: StatementSync; readonly deleteOldest: StatementSync } | undefined;
 
 /**
  * Deletes spans that started before `cutoffUs`, and the oldest beyond the
@@ -97,6 +95,13 @@ const deleteOldest = db.prepare(
  * DELETE of a busy minute's spans held the write lock for most of a second.
  */
 async function pruneSpans(cutoffUs: number, maxSpans: number): Promise<number> {
+  pruning ??= {
+    newestBeyond: db.prepare('SELECT start_us FROM audit_spans ORDER BY start_us DESC LIMIT 1 OFFSET ?'),
+    deleteOldest: db.prepare(
+      'DELETE FROM audit_spans WHERE rowid IN (SELECT rowid FROM audit_spans WHERE start_us <= ? ORDER BY start_us LIMIT ?)',
+    ),
+  };
+  const { newestBeyond, deleteOldest } = pruning;
   const beyond = newestBeyond.get(maxSpans) as { start_us: number | bigint } | undefined;
   // Everything at or before `last` goes: the aged, and the count's excess (ties at its edge included, as before).
   const last = Math.max(cutoffUs - 1, beyond === undefined ? Number.NEGATIVE_INFINITY : Number(beyond.start_us));
