@@ -169,6 +169,23 @@ describe('tracing', () => {
     expect((await spans.getTrace(traceId)).map((s) => s.name)).toEqual(['parley.ask']);
   });
 
+  it("starts new traces with ids in time order, and keeps a caller's trace id as it is", async () => {
+    await tracingWith();
+    const before = Date.now();
+    const first = await withSpan('parley.ask', {}, () => activeTraceId() ?? '');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const second = await withSpan('parley.ask', {}, () => activeTraceId() ?? '');
+    const after = Date.now();
+    for (const id of [first, second]) {
+      expect(Number.parseInt(id.slice(0, 12), 16)).toBeGreaterThanOrEqual(before);
+      expect(Number.parseInt(id.slice(0, 12), 16)).toBeLessThanOrEqual(after);
+    }
+    expect(second > first).toBe(true);
+    const callers = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const parent = extractTraceHeaders({ traceparent: `00-${callers}-00f067aa0ba902b7-01` }, context.active());
+    expect(await withSpan('parley.ask', {}, () => activeTraceId() ?? '', { parent })).toBe(callers);
+  });
+
   it('carries one trace through HTTP headers, MCP _meta and A2A metadata', async () => {
     await tracingWith();
     await withSpan('concierge', {}, async (span) => {

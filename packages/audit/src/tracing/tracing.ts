@@ -14,6 +14,7 @@ import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import type { Logger } from '@parley/core';
 import type { SpanStore } from './span-store.ts';
 import { SpanStoreExporter } from './span-store-exporter.ts';
+import { TimeOrderedIdGenerator } from './time-ordered-ids.ts';
 
 export interface TracingOptions {
   serviceName: string;
@@ -77,6 +78,7 @@ export function startTracing(options: TracingOptions): Tracing {
   }
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName }),
+    idGenerator: new TimeOrderedIdGenerator(),
     spanProcessors: processors,
     ...(options.sampleRatio === undefined
       ? {}

@@ -1,0 +1,44 @@
+import { randomFillSync } from 'node:crypto';
+import type { IdGenerator } from '@opentelemetry/sdk-trace-node';
+
+const POOL_BYTES = 4096;
+let pool = Buffer.alloc(0);
+let used = 0;
+
+/** `bytes` random bytes as lowercase hex, from a pool filled by the CSPRNG a page at a time. */
+function randomHex(bytes: number): string {
+  if (used + bytes > pool.length) {
+    pool = randomFillSync(Buffer.allocUnsafe(POOL_BYTES));
+    used = 0;
+  }
+  const hex = pool.toString('hex', used, used + bytes);
+  used += bytes;
+  return hex;
+}
+
+/**
+ * Trace ids that start with the time, as UUIDv7 does: 48 bits of Unix
+ * milliseconds, then 80 random bits. Span ids are 64 random bits.
+ *
+ * Why: the span store's primary key and the audit log's trace index are
+ * B-trees on the trace id. With random ids every batch of spans landed all over
+ * a tree of 100 000 spans, and SQLite rewrote a page per span: 8–9 µs per
+ * stored span against 2.6 µs for ids in time order (same table, same batches).
+ * The random part keeps ids unguessable and unique across replicas. It also
+ * keeps ratio sampling unbiased: W3C Trace Context asks for randomness in the
+ * rightmost bytes, and those are what samplers read. A trace id that a caller
+ * sends in `traceparent` is kept as it is.
+ * @see https://www.w3.org/TR/trace-context-2/#trace-id
+ * @see https://www.rfc-editor.org/rfc/rfc9562#name-uuid-version-7
+ */
+export class TimeOrderedIdGenerator implements IdGenerator {
+  generateTraceId(): string {
+    return Date.now().toString(16).padStart(12, '0').slice(-12) + randomHex(10);
+  }
+
+  generateSpanId(): string {
+    const id = randomHex(8);
+    // All zeros is the W3C "invalid" span id; 1 in 2^64, but never emit it.
+    return id === '0000000000000000' ? '0000000000000001' : id;
+  }
+}
