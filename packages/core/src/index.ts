@@ -15,6 +15,7 @@ export {
 } from './errors/parley-error.ts';
 export { serverSentData } from './http/server-sent-data.ts';
 export { SSE_HEADERS } from './http/sse-headers.ts';
+export { millisHex, randomHex, uuidv7 } from './ids/time-ordered.ts';
 export { canonicalDigest, canonicalJson, sha256Hex } from './json/canonical.ts';
 export { createLogger, type Logger, type LoggerSettings, REDACTED_PATHS, silentLogger } from './log/logger.ts';
 export { type AddressClass, classifyAddress } from './outbound/address-class.ts';

@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import type { Clock } from '@parley/core';
+import { type Clock, uuidv7 } from '@parley/core';
 import type { z } from 'zod';
 import { AuditError } from '../errors.ts';
 import { type AuditEntry, type AuditEntryInput, auditEntryInputSchema } from './entry.ts';
@@ -39,7 +38,7 @@ export function normalizeOwnEntry(input: AuditEntryInput, clock: Clock): Unchain
 function normalizeParsed(e: z.output<typeof auditEntryInputSchema>, clock: Clock): UnchainedEntry {
   const detail = JSON.parse(JSON.stringify(redactValue(e.detail) ?? {})) as Record<string, unknown>;
   return {
-    id: randomUUID(),
+    id: uuidv7(),
     time: Math.trunc(e.time ?? clock.now()),
     kind: e.kind,
     principal: e.principal ?? null,

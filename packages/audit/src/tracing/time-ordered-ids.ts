@@ -1,20 +1,5 @@
-import { randomFillSync } from 'node:crypto';
 import type { IdGenerator } from '@opentelemetry/sdk-trace-node';
-
-const POOL_BYTES = 4096;
-let pool = Buffer.alloc(0);
-let used = 0;
-
-/** `bytes` random bytes as lowercase hex, from a pool filled by the CSPRNG a page at a time. */
-function randomHex(bytes: number): string {
-  if (used + bytes > pool.length) {
-    pool = randomFillSync(Buffer.allocUnsafe(POOL_BYTES));
-    used = 0;
-  }
-  const hex = pool.toString('hex', used, used + bytes);
-  used += bytes;
-  return hex;
-}
+import { millisHex, randomHex } from '@parley/core';
 
 /**
  * Trace ids that start with the time, as UUIDv7 does: 48 bits of Unix
@@ -33,7 +18,7 @@ function randomHex(bytes: number): string {
  */
 export class TimeOrderedIdGenerator implements IdGenerator {
   generateTraceId(): string {
-    return Date.now().toString(16).padStart(12, '0').slice(-12) + randomHex(10);
+    return millisHex() + randomHex(10);
   }
 
   generateSpanId(): string {
