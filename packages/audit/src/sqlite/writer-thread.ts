@@ -104,8 +104,7 @@ async function pruneSpans(cutoffUs: number, maxSpans: number): Promise<number> {
   const { newestBeyond, deleteOldest } = pruning;
   const beyond = newestBeyond.get(maxSpans) as { start_us: number | bigint } | undefined;
   // Everything at or before `last` goes: the aged, and the count's excess (ties at its edge included, as before).
-  const last = Math.max(cutoffUs - 1, beyond === undefined ? Number.NEGATIVE_INFINITY : Number(beyond.start_us));
-  if (!Number.isFinite(last)) return 0;
+  const last = beyond === undefined ? cutoffUs - 1 : Math.max(cutoffUs - 1, Number(beyond.start_us));
   let deleted = 0;
   for (;;) {
     const { changes } = transaction(() => deleteOldest.run(last, PRUNE_CHUNK));
