@@ -99,11 +99,15 @@ async function runLoad(load: Load): Promise<Result> {
   const httpHeaders = { ...headers, 'content-length': String(Buffer.byteLength(body)) };
   const agent = new Agent({ keepAlive: true, maxSockets: load.concurrency });
   const call = LOAD_CLIENT === 'http' ? httpCall : fetchCall;
+  /** Whether an answer is the tool's result; DEBUG_BENCH prints every other one. */
+  const answered = (status: number, ok: boolean, text: string) => {
+    const result = text.includes('simple text response');
+    if (process.env.DEBUG_BENCH && !result) console.error(status, text);
+    return ok && result;
+  };
   async function fetchCall(): Promise<boolean> {
     const response = await fetch(load.url, { method: 'POST', headers, body });
-    const text = await response.text();
-    if (process.env.DEBUG_BENCH && !text.includes('simple text response')) console.error(response.status, text);
-    return response.ok && text.includes('simple text response');
+    return answered(response.status, response.ok, await response.text());
   }
   function httpCall(): Promise<boolean> {
     return new Promise((resolve, reject) => {
@@ -112,10 +116,8 @@ async function runLoad(load: Load): Promise<Result> {
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('error', reject);
         response.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          if (process.env.DEBUG_BENCH && !text.includes('simple text response'))
-            console.error(response.statusCode, text);
-          resolve(response.statusCode === 200 && text.includes('simple text response'));
+          const status = response.statusCode ?? 0;
+          resolve(answered(status, status === 200, Buffer.concat(chunks).toString('utf8')));
         });
       });
       out.on('error', reject);
