@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { McpErrorCode } from '../errors.ts';
 import { openInbox } from './bus-inbox.ts';
 import { LazySubscription } from './lazy-subscription.ts';
+import { RELAY_TAKE_MS } from './replica-id.ts';
 import { toProtocolError } from './run-hop.ts';
 
 /** A caller's retry for a held flow: whose it is, what it targets, and the answers it carries. */
@@ -34,9 +35,6 @@ const replyMessage = z.discriminatedUnion('kind', [
   }),
 ]);
 type Reply = z.infer<typeof replyMessage>;
-
-/** How long the holding replica has to take a retry on before it counts as gone. */
-const TAKE_MS = 2_000;
 
 const topicOf = (replica: string) => `mcp.input-flow.${replica}`;
 
@@ -76,7 +74,7 @@ export class InputFlowRelay {
     const inbox = await openInbox(this.#bus, 'mcp.input-flow.reply', replyMessage);
     try {
       await this.#bus.publish(topicOf(replica), { ...continuation, reply: inbox.topic });
-      const taken = await inbox.next(TAKE_MS);
+      const taken = await inbox.next(RELAY_TAKE_MS);
       if (taken?.kind !== 'taken' || !taken.taken) throw unknownFlow();
       const answer = await inbox.next(this.#answerMs);
       if (answer?.kind === 'result') return answer.result;

@@ -3,6 +3,12 @@ import { randomBytes } from 'node:crypto';
 const REPLICA_ID = /^[A-Za-z0-9_-]{12}$/;
 
 /**
+ * How long a replica holding something a request is relayed to (an input
+ * flow, a session) has to take the request before it counts as gone.
+ */
+export const RELAY_TAKE_MS = 2_000;
+
+/**
  * A new id for this gateway process. It prefixes the ids of what the process
  * holds for a caller (input flows, 2025-11-25 sessions), so another replica
  * knows where to relay a request for them.

@@ -2,6 +2,7 @@ import type { EventBus, Logger } from '@parley/core';
 import { z } from 'zod';
 import { openInbox } from '../gateway/bus-inbox.ts';
 import { LazySubscription } from '../gateway/lazy-subscription.ts';
+import { RELAY_TAKE_MS } from '../gateway/replica-id.ts';
 
 /** A 2025-11-25 request for a session another replica holds, as the replica that received it relays it. */
 export interface RelayedRequest {
@@ -42,9 +43,6 @@ const fromHolder = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('error'), message: z.string() }),
 ]);
 type FromHolder = z.infer<typeof fromHolder>;
-
-/** How long the holding replica has to answer before it counts as gone. */
-const TAKE_MS = 2_000;
 
 /** How often a holder says it is alive while a response streams (a GET stream may be quiet for hours). */
 const HEARTBEAT_MS = 15_000;
@@ -109,7 +107,7 @@ export class SessionRelay {
       const { headers, ...rest } = request;
       const relayed = Object.fromEntries(Object.entries(headers).filter(([name]) => !LOCAL_HEADERS.has(name)));
       await this.#bus.publish(topicOf(replica), { kind: 'request', reply: inbox.topic, ...rest, headers: relayed });
-      const head = await inbox.next(TAKE_MS, signal);
+      const head = await inbox.next(RELAY_TAKE_MS, signal);
       if (head?.kind !== 'head') return undefined;
       signal.addEventListener('abort', cancel, { once: true });
       const body = new ReadableStream<Uint8Array>({
