@@ -2,16 +2,18 @@ import { randomUUID } from 'node:crypto';
 import type { EventId, EventStore, JSONRPCMessage, StreamId } from '@modelcontextprotocol/server';
 
 /**
- * Keeps the last messages of each SSE stream so a client that reconnects with
- * `Last-Event-ID` gets what it missed (2025-11-25 resumability). Bounded per
- * stream and in total.
+ * Keeps the last messages of one session's SSE streams so a client that
+ * reconnects with `Last-Event-ID` gets what it missed (2025-11-25
+ * resumability). One store per session: the SDK names every session's GET
+ * stream alike, and the server MUST NOT replay messages that would have been
+ * delivered on a different stream. Bounded in total.
  * @see https://modelcontextprotocol.io/specification/2025-11-25/basic/transports#resumability-and-redelivery
  */
 export class MemoryEventStore implements EventStore {
   readonly #events = new Map<EventId, { streamId: StreamId; message: JSONRPCMessage }>();
   readonly #max: number;
 
-  constructor(max = 10_000) {
+  constructor(max = 1_000) {
     this.#max = max;
   }
 

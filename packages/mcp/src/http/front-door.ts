@@ -75,7 +75,6 @@ const principalKey = (caller: Caller) => `${caller.principal.type}:${caller.prin
 export function registerFrontDoor(options: FrontDoorOptions): FrontDoor {
   const { app, pipeline, federation, logger } = options;
   const sessions = new SessionTable({ idleMs: options.sessionIdleMs ?? 30 * 60_000, now: options.now });
-  const eventStore = new MemoryEventStore();
   // A caller answers what an upstream asked within the time it would have to decide an approval.
   const replica = newReplicaId();
   const flows = new InputFlows({ idleMs: options.deps.approvalWait, bus: options.bus, logger, replica });
@@ -249,7 +248,8 @@ export function registerFrontDoor(options: FrontDoorOptions): FrontDoor {
     const transport = new WebStandardStreamableHTTPServerTransport({
       // The replica's id first: another replica that receives a request for the session knows where it is.
       sessionIdGenerator: () => `${replica}.${randomUUID()}`,
-      eventStore,
+      // The session's own: every session's GET stream has the same stream id, and a replay must not cross sessions.
+      eventStore: new MemoryEventStore(),
       retryInterval: 1000,
       onsessioninitialized: (id) => {
         opened = {
