@@ -152,6 +152,14 @@ export const mcpSchema = z
      */
     directToolCalls: z.boolean().default(true),
     /**
+     * Host names (no scheme or port; `[::1]` for IPv6) whose pages may call
+     * the gateway from a browser, besides the mesh's own host: a request whose
+     * `Origin` names any other is refused with 403 (DNS-rebinding protection).
+     * `<scheme>://*` allows every origin of a non-web scheme (a browser
+     * extension's). Requests without `Origin` (non-browser clients) are not affected.
+     */
+    allowedOrigins: z.array(z.string().min(1)).default([]),
+    /**
      * The key sealing per-user upstream credentials: 32 bytes, base64. Absent:
      * generated once into `<dataDir>/credential-key` (mode 0600).
      */

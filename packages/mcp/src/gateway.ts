@@ -181,6 +181,7 @@ export class McpGateway {
       logger: options.logger,
       now: () => options.clock.now(),
       allowedHostnames,
+      allowedOrigins: [...allowedHostnames, ...options.config.allowedOrigins],
       directToolCalls: options.config.directToolCalls,
       bus: options.bus,
     });

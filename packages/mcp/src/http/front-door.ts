@@ -6,6 +6,7 @@ import {
   isLegacyRequest,
   type McpHttpHandler,
   validateHostHeader,
+  validateOriginHeader,
   WebStandardStreamableHTTPServerTransport,
 } from '@modelcontextprotocol/server';
 import {
@@ -42,6 +43,8 @@ export interface FrontDoorOptions {
   readonly now: () => number;
   /** Host names accepted in `Host` (DNS-rebinding protection). */
   readonly allowedHostnames: readonly string[];
+  /** Host names accepted in `Origin` when a browser sends one (DNS-rebinding protection). */
+  readonly allowedOrigins: readonly string[];
   readonly sessionIdleMs?: number;
   /** Answer plain stateless `tools/call` requests without the SDK (`mcp.directToolCalls`, default true). */
   readonly directToolCalls?: boolean;
@@ -132,6 +135,11 @@ export function registerFrontDoor(options: FrontDoorOptions): FrontDoor {
       const webRequest = toWebRequest();
       const rejected = hostHeaderValidationResponse(webRequest, [...options.allowedHostnames]);
       if (rejected) return sendWebResponse(reply, rejected);
+    }
+    const origin = request.headers.origin;
+    if (origin !== undefined) {
+      const checked = validateOriginHeader(origin, [...options.allowedOrigins]);
+      if (!checked.ok) return reply.status(403).send(rpcError(-32000, checked.message));
     }
 
     let caller: Caller;

@@ -1,0 +1,94 @@
+import { serveEverything } from '@parley/example-mcp-everything';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type McpMesh, startMcpMesh } from './support/mesh.ts';
+
+// Servers MUST validate the Origin header of every request and answer 403 when
+// one is present and not allowed (DNS-rebinding protection).
+// https://modelcontextprotocol.io/specification/2026-07-28/basic/transports/streamable-http#security-warning
+describe('Origin validation at /mcp', () => {
+  let everything: Awaited<ReturnType<typeof serveEverything>>;
+  let m: McpMesh;
+
+  beforeAll(async () => {
+    everything = await serveEverything();
+    m = await startMcpMesh({
+      servers: [{ name: 'everything', url: everything.url }],
+      mcp: { allowedOrigins: ['app.example.com'] },
+    });
+  });
+
+  afterAll(async () => {
+    await m?.close();
+    await everything?.close();
+  });
+
+  const META = {
+    'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+    'io.modelcontextprotocol/clientInfo': { name: 'origin-test', version: '1' },
+    'io.modelcontextprotocol/clientCapabilities': {},
+  };
+
+  const headers = (origin: string | undefined, extra: Record<string, string> = {}) => ({
+    authorization: `Bearer ${m.alice.apiKey}`,
+    'content-type': 'application/json',
+    accept: 'application/json, text/event-stream',
+    ...(origin === undefined ? {} : { origin }),
+    ...extra,
+  });
+
+  /** A stateless `tools/call` (the gateway's direct path) from a page at `origin`, if any. */
+  const callTool = (origin: string | undefined) =>
+    fetch(m.mcpUrl, {
+      method: 'POST',
+      headers: headers(origin, {
+        'mcp-protocol-version': '2026-07-28',
+        'mcp-method': 'tools/call',
+        'mcp-name': 'everything.test_simple_text',
+      }),
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'tools/call',
+        params: { name: 'everything.test_simple_text', arguments: {}, _meta: META },
+      }),
+    });
+
+  /** A 2025-11-25 `initialize`, which would open a session. */
+  const initialize = (origin: string) =>
+    fetch(m.mcpUrl, {
+      method: 'POST',
+      headers: headers(origin),
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 0,
+        method: 'initialize',
+        params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'origin-test', version: '1' } },
+      }),
+    });
+
+  it('refuses a page of another site, and the opaque origin, with 403 and a JSON-RPC error without id', async () => {
+    for (const origin of ['https://evil.example', 'null', 'http://127.0.0.1.evil.example', 'not a url']) {
+      const response = await callTool(origin);
+      expect(response.status, origin).toBe(403);
+      const body = (await response.json()) as { id: unknown; error?: { code: number; message: string } };
+      expect(body.id).toBeNull();
+      expect(body.error?.message).toMatch(/origin/i);
+    }
+  });
+
+  it('opens no session for a refused origin', async () => {
+    const response = await initialize('https://evil.example');
+    expect(response.status).toBe(403);
+    expect(response.headers.get('mcp-session-id')).toBeNull();
+  });
+
+  it("serves the mesh's own pages, configured origins, and clients that send no Origin", async () => {
+    const own = new URL(m.url).origin;
+    for (const origin of [own, 'https://app.example.com', 'http://app.example.com:8080', undefined]) {
+      const response = await callTool(origin);
+      expect(response.status, String(origin)).toBe(200);
+      expect(await response.text()).toContain('This is a simple text response for testing.');
+    }
+    expect((await initialize(own)).headers.get('mcp-session-id')).toBeTruthy();
+  });
+});
