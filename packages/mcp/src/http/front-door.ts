@@ -3,6 +3,7 @@ import {
   createMcpHandler,
   hostHeaderValidationResponse,
   isInitializeRequest,
+  isJsonContentType,
   isLegacyRequest,
   type McpHttpHandler,
   validateHostHeader,
@@ -229,6 +230,15 @@ export function registerFrontDoor(options: FrontDoorOptions): FrontDoor {
         if (relayed) return relayed;
       }
       return Response.json(rpcError(-32001, 'Session not found'), { status: 404 });
+    }
+    // Without a session to hand it to, a body that is not JSON gets the answer the transport would give.
+    if (webRequest.method === 'POST' && !isJsonContentType(webRequest.headers.get('content-type') ?? '')) {
+      return Response.json(rpcError(-32000, 'Unsupported Media Type: Content-Type must be application/json'), {
+        status: 415,
+      });
+    }
+    if (webRequest.method === 'POST' && parsedBody === undefined) {
+      return Response.json(rpcError(-32700, 'Parse error: the request body is not valid JSON'), { status: 400 });
     }
     if (webRequest.method !== 'POST' || !isInitialize(parsedBody)) {
       return Response.json(rpcError(-32000, 'Bad Request: Mcp-Session-Id header is required'), { status: 400 });
