@@ -45,15 +45,30 @@ describe('agents: client_credentials with private_key_jwt, token exchange, DPoP'
     actor: string,
     subjectToken: string,
     resource: string,
-    extra: { scope?: string; subjectTokenType?: string } = {},
+    extra: { scope?: string; subjectTokenType?: string; dpop?: oauth.DPoPHandle } = {},
   ) {
     const agent = agents[actor];
     if (!agent?.privateJwk) throw new Error(actor);
-    return tokenExchangeRequest(as, agent.clientId, await privateKeyJwt(agent.privateJwk), {
-      subjectToken,
-      resource,
-      ...extra,
-    });
+    const { dpop, ...params } = extra;
+    return tokenExchangeRequest(
+      as,
+      agent.clientId,
+      await privateKeyJwt(agent.privateJwk),
+      { subjectToken, resource, ...params },
+      dpop ? { DPoP: dpop } : {},
+    );
+  }
+
+  /** The agent's own token for `resource`, bound to `keyPair` (RFC 9449 client_credentials). */
+  async function dpopBoundToken(name: string, keyPair: CryptoKeyPair, resource: string) {
+    const client: oauth.Client = { client_id: agents[name]?.clientId ?? name };
+    const dpop = oauth.DPoP(client, keyPair);
+    let response = await clientCredentials(name, { resource }, { DPoP: dpop });
+    // oidc-provider may ask for a nonce first (use_dpop_nonce); oauth4webapi remembers it.
+    if (!response.ok) response = await clientCredentials(name, { resource }, { DPoP: dpop });
+    const tokens = await oauth.processClientCredentialsResponse(as, client, response);
+    expect(tokens.token_type).toBe('dpop');
+    return tokens.access_token;
   }
 
   /** alice's token for the concierge, as the console would obtain it (API key exchanged by the concierge). */
@@ -225,6 +240,77 @@ describe('agents: client_credentials with private_key_jwt, token exchange, DPoP'
         { url: `${env.url}/a2a/scheduler` },
       ),
     ).rejects.toMatchObject({ code: 'ERR_AUTH_INVALID_DPOP_PROOF' });
+  });
+
+  it('exchanges a DPoP-bound subject token only with a proof by its key, and keeps the new token bound', async () => {
+    const keyPair = await generateKeyPair('ES256');
+    const jkt = await calculateJwkThumbprint(await exportJWK(keyPair.publicKey));
+    const subjectToken = await dpopBoundToken('scheduler', keyPair, `${env.url}/mcp`);
+    expect(claimsOf(subjectToken).cnf).toEqual({ jkt });
+    const client: oauth.Client = { client_id: 'scheduler' };
+    const resource = `${env.url}/mcp/calendar`;
+
+    // Whoever holds the token but not its key gets nothing, with no proof or with one by another key.
+    const withoutProof = await exchange('scheduler', subjectToken, resource);
+    expect(withoutProof.status).toBe(400);
+    expect(await oauthError(withoutProof)).toBe('invalid_grant');
+    const otherKey = oauth.DPoP(client, await generateKeyPair('ES256'));
+    const withOtherKey = await exchange('scheduler', subjectToken, resource, { dpop: otherKey });
+    expect(withOtherKey.status).toBe(400);
+    expect(await oauthError(withOtherKey)).toBe('invalid_grant');
+
+    const response = await exchange('scheduler', subjectToken, resource, { dpop: oauth.DPoP(client, keyPair) });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { access_token: string; token_type: string };
+    expect(body.token_type).toBe('DPoP');
+    expect(claimsOf(body.access_token)).toMatchObject({ aud: resource, cnf: { jkt } });
+    // The new token is as sender-constrained as the old: good with a proof by the key, refused as a bearer token.
+    const proof = await new SignJWT({
+      htm: 'POST',
+      htu: resource,
+      iat: Math.floor(Date.now() / 1000),
+      jti: randomUUID(),
+      ath: hashToken(body.access_token),
+    })
+      .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: await exportJWK(keyPair.publicKey) })
+      .sign(keyPair.privateKey);
+    const caller = await env.identity.authenticate(
+      { method: 'POST', url: '/mcp/calendar', headers: { authorization: `DPoP ${body.access_token}`, dpop: proof } },
+      { url: resource },
+    );
+    expect(caller.principal).toEqual({ type: 'Agent', id: 'scheduler' });
+    await expect(
+      env.identity.authenticate(
+        { method: 'POST', url: '/mcp/calendar', headers: { authorization: `Bearer ${body.access_token}` } },
+        { url: resource },
+      ),
+    ).rejects.toMatchObject({ code: 'ERR_AUTH_INVALID_DPOP_PROOF' });
+  });
+
+  it('exchanges a bearer subject token without a proof, as a bearer token', async () => {
+    const response = await clientCredentials('scheduler', { resource: `${env.url}/mcp` });
+    const tokens = await oauth.processClientCredentialsResponse(as, { client_id: 'scheduler' }, response);
+    const exchanged = await exchange('scheduler', tokens.access_token, `${env.url}/mcp/calendar`);
+    expect(exchanged.status).toBe(200);
+    const body = (await exchanged.json()) as { access_token: string; token_type: string };
+    expect(body.token_type).toBe('Bearer');
+    expect(claimsOf(body.access_token)).not.toHaveProperty('cnf');
+  });
+
+  it('exchanges a DPoP-bound token in process only when the caller says its proof was checked', async () => {
+    const subjectToken = await dpopBoundToken('scheduler', await generateKeyPair('ES256'), `${env.url}/mcp`);
+    const request = {
+      subjectToken,
+      subjectTokenType: 'urn:ietf:params:oauth:token-type:access_token',
+      actorClientId: 'scheduler',
+      resource: `${env.url}/mcp/calendar`,
+    };
+    await expect(env.identity.exchangeToken(request)).rejects.toMatchObject({
+      code: 'ERR_EXCHANGE_DPOP_PROOF_REQUIRED',
+      oauthError: 'invalid_grant',
+    });
+    const result = await env.identity.exchangeToken({ ...request, possessionProven: true });
+    expect(result.tokenType).toBe('Bearer');
   });
 
   it('binds tokens to a DPoP key and refuses them without a valid proof', async () => {

@@ -86,12 +86,13 @@ export async function privateKeyJwt(privateJwk: JWK): Promise<oauth.ClientAuth> 
   return oauth.PrivateKeyJwt({ key, kid: privateJwk.kid ?? '' });
 }
 
-/** An RFC 8693 token exchange request. */
+/** An RFC 8693 token exchange request (with `options.DPoP`, carrying an RFC 9449 proof). */
 export function tokenExchangeRequest(
   as: oauth.AuthorizationServer,
   clientId: string,
   auth: oauth.ClientAuth,
   params: { subjectToken: string; subjectTokenType?: string; resource: string; scope?: string },
+  options: oauth.TokenEndpointRequestOptions = {},
 ): Promise<Response> {
   return oauth.genericTokenEndpointRequest(
     as,
@@ -104,7 +105,7 @@ export function tokenExchangeRequest(
       resource: params.resource,
       ...(params.scope ? { scope: params.scope } : {}),
     },
-    insecure,
+    { ...insecure, ...options },
   );
 }
 

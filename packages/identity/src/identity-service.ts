@@ -194,7 +194,12 @@ export class IdentityService {
   readonly authenticate: RequestPipeline['authenticate'] = (request, resource) =>
     this.#verifier.authenticate(request, resource);
 
-  /** In-process RFC 8693 exchange: same rules and audit as the HTTP grant. */
+  /**
+   * In-process RFC 8693 exchange: same rules and audit as the HTTP grant. A
+   * DPoP-bound subject token needs `possessionProven` (its request was
+   * authenticated with its proof) or a proof's `jkt`, as at the token endpoint.
+   * @see https://www.rfc-editor.org/rfc/rfc8693#section-2
+   */
   exchangeToken(request: TokenExchangeRequest): Promise<TokenExchangeResult> {
     return this.#exchange.exchange(request);
   }

@@ -46,7 +46,8 @@ export function registerTokenExchangeGrant(
       }
       const resource = get('resource') ?? get('audience');
       if (!resource) throw new errors.InvalidTarget('resource is required');
-      // RFC 9449 section 5: a proof at the token endpoint binds the issued token to its key.
+      // RFC 9449 section 5: a proof at the token endpoint binds the issued token to its key, and is
+      // the only proof of possession a DPoP-bound subject_token gets here (the exchange demands it).
       const proof = ctx.get('DPoP');
       let jkt: string | undefined;
       if (proof) {

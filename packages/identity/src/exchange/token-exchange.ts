@@ -31,8 +31,18 @@ export interface TokenExchangeRequest {
   readonly resource: string;
   /** Space-delimited; may only narrow the subject's scopes. */
   readonly scope?: string | undefined;
-  /** RFC 9449: bind the new token to this key thumbprint. */
+  /**
+   * RFC 9449: the key thumbprint of the verified DPoP proof that came with the
+   * request. The new token is bound to it, and a DPoP-bound subject_token is
+   * exchanged only with a proof by its own key.
+   */
   readonly jkt?: string | undefined;
+  /**
+   * The caller already verified the DPoP proof of the subject_token (an
+   * in-process exchange of a request the RequestVerifier authenticated), so no
+   * proof is asked for here. Never set for token endpoint requests.
+   */
+  readonly possessionProven?: boolean | undefined;
 }
 
 export interface TokenExchangeResult {
@@ -67,6 +77,8 @@ interface Subject {
   readonly subject: string;
   readonly audiences: readonly string[];
   readonly boundResources: readonly string[];
+  /** RFC 9449 `cnf.jkt` of a sender-constrained subject_token. */
+  readonly jkt?: string | undefined;
 }
 
 /**
@@ -84,6 +96,7 @@ export class TokenExchange {
 
   async exchange(request: TokenExchangeRequest): Promise<TokenExchangeResult> {
     const subject = await this.#resolveSubject(request);
+    this.#possessionCheck(request, subject);
     const actor = this.#actorCheck(request.actorClientId);
     const target = this.#targetCheck(request.resource, subject);
     this.#mayActCheck(actor, subject, request);
@@ -117,6 +130,7 @@ export class TokenExchange {
         audiences: verified.audience,
         boundResources: [],
         grantId: verified.grantId,
+        jkt: verified.jkt,
       };
     } catch (error) {
       if (error instanceof TokenRejectedError) {
@@ -128,6 +142,29 @@ export class TokenExchange {
         );
       }
       throw error;
+    }
+  }
+
+  /**
+   * Without this, whoever steals a DPoP-bound token could exchange it for a
+   * bearer one. The proof key must be the bound key, so the new token stays bound.
+   * @see https://www.rfc-editor.org/rfc/rfc9449#section-5
+   */
+  #possessionCheck(request: TokenExchangeRequest, subject: Subject): void {
+    if (subject.jkt === undefined || request.possessionProven) return;
+    if (request.jkt === undefined) {
+      throw new TokenExchangeError(
+        'invalid_grant',
+        'ERR_EXCHANGE_DPOP_PROOF_REQUIRED',
+        'the subject_token is DPoP-bound; the request needs a DPoP proof signed by its key',
+      );
+    }
+    if (request.jkt !== subject.jkt) {
+      throw new TokenExchangeError(
+        'invalid_grant',
+        'ERR_EXCHANGE_DPOP_KEY_MISMATCH',
+        'the DPoP proof is signed by a key the subject_token is not bound to',
+      );
     }
   }
 

@@ -91,6 +91,8 @@ export class MeshPipeline implements RequestPipeline {
         actorClientId: actor.clientId,
         resource: audience,
         scope: options.scope,
+        // `authenticate` accepted this caller's token, with its DPoP proof when it is bound.
+        possessionProven: true,
       });
       return result.accessToken;
     });
