@@ -183,6 +183,27 @@ describe('authorization code + PKCE through the login and consent pages', () => 
     expect([await accepted(mine.access_token), await accepted(other.access_token)]).toEqual([false, true]);
   });
 
+  it('refuses to register a client that does not authenticate for the client credentials grant', async () => {
+    const register = (metadata: Record<string, unknown>) =>
+      oauth.dynamicClientRegistrationRequest(
+        as,
+        {
+          client_name: 'Machine',
+          grant_types: ['client_credentials'],
+          response_types: [],
+          redirect_uris: [],
+          ...metadata,
+        },
+        insecure,
+      );
+    const open = await register({ token_endpoint_auth_method: 'none' });
+    expect(open.status).toBe(400);
+    expect(await open.json()).toMatchObject({ error: 'invalid_client_metadata' });
+    const confidential = await register({ token_endpoint_auth_method: 'client_secret_basic' });
+    expect(confidential.status).toBe(201);
+    expect(await confidential.json()).toHaveProperty('client_secret');
+  });
+
   it('shows the login form again on a wrong password', async () => {
     const browser = new Browser(env.url);
     const { page } = await authorize(browser);

@@ -1,6 +1,6 @@
 import type { Clock, FetchFunction } from '@parley/core';
 import type { Store } from '@parley/store';
-import Provider, { type Configuration, errors, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { type ClientMetadata, type Configuration, errors, type KoaContextWithOIDC } from 'oidc-provider';
 import type { SigningKeyRing } from '../keys/signing-keys.ts';
 import type { PrincipalDirectory } from '../principals/directory.ts';
 import type { ResourceRegistry } from '../resources/resource-registry.ts';
@@ -69,6 +69,8 @@ export function createProvider(options: ProviderOptions): Provider {
     // The resource scopes Parley's own resources advertise (RFC 9728
     // scopes_supported) are registrable too: MCP clients register with them.
     scopes: ['openid', 'offline_access', 'profile', ...RESOURCE_SCOPES],
+    // RFC 7591's software_id and software_version, kept as registered; the validator sees every client's metadata.
+    extraClientMetadata: { properties: ['software_id', 'software_version'], validator: refusePublicClientCredentials },
     async findAccount(_ctx, sub) {
       const principal = directory.principal(sub);
       if (principal?.kind !== 'user' || principal.disabled) return undefined;
@@ -141,6 +143,22 @@ export function createProvider(options: ProviderOptions): Provider {
   provider.proxy = options.trustProxy;
   provider.on('device_authorization.success', (_ctx, body) => addPollInterval(body as Record<string, unknown>));
   return provider;
+}
+
+/**
+ * A client that does not authenticate (`token_endpoint_auth_method: none`)
+ * may not hold the client credentials grant: anyone could register one and
+ * obtain tokens as it without any secret.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.4 ("MUST only be used by confidential clients")
+ */
+function refusePublicClientCredentials(_ctx: unknown, key: string, _value: unknown, metadata: ClientMetadata): void {
+  // One check per client, not per extra property.
+  if (key !== 'software_id') return;
+  if (metadata.token_endpoint_auth_method === 'none' && metadata.grant_types?.includes('client_credentials')) {
+    throw new errors.InvalidClientMetadata(
+      'the client_credentials grant is for confidential clients; token_endpoint_auth_method none cannot use it',
+    );
+  }
 }
 
 /** Scopes a resource without a declared list may carry: what the client asked for and may ask for. */
