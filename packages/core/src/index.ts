@@ -23,7 +23,7 @@ export { createGuardedFetch, type GuardedFetch, type GuardedFetchInit } from './
 export type { GuardedResponse, GuardedStreamResponse } from './outbound/guarded-response.ts';
 export { type LinkedSignal, linkSignals } from './outbound/linked-signal.ts';
 export type { GuardedFetchOptions, OutboundLookup, OutboundScheme } from './outbound/outbound-policy.ts';
-export { type FetchFunction, toFetch } from './outbound/to-fetch.ts';
+export { type FetchFunction, type GuardedRequestInit, toFetch } from './outbound/to-fetch.ts';
 export type { Caller, EntityRef } from './pipeline/caller.ts';
 export type {
   ApprovalOutcome,

@@ -283,6 +283,54 @@ describe('createGuardedFetch: redirects', () => {
     });
   });
 
+  it.each([307, 302])('does not send a named credential header to another origin after a %i', async (status) => {
+    const other = await servers.start((_req, res) => res.end('elsewhere'));
+    const start = await servers.start((_req, res) => res.writeHead(status, { location: `${other.origin}/x` }).end());
+    const fetch = createGuardedFetch({ allowPrivateNetworks: true });
+
+    const res = await fetch(start.origin, {
+      method: 'PUT',
+      headers: { 'x-api-key': 'secret', authorization: 'Bearer secret', 'x-trace': 't1' },
+      credentialHeaders: ['X-API-Key'],
+      body: 'v',
+    });
+
+    expect(res.text()).toBe('elsewhere');
+    expect(start.requests[0]?.headers['x-api-key']).toBe('secret');
+    const followed = other.requests[0];
+    expect(followed).toMatchObject({ method: 'PUT', body: 'v', headers: { 'x-trace': 't1' } });
+    expect(followed?.headers).not.toHaveProperty('x-api-key');
+    expect(followed?.headers).not.toHaveProperty('authorization');
+  });
+
+  it('keeps a named credential header on a same-origin redirect, and drops it once the origin is left', async () => {
+    const other = await servers.start((_req, res) => res.end('elsewhere'));
+    const start = await servers.start((req, res) => {
+      if (req.url === '/old') res.writeHead(307, { location: '/new' }).end();
+      else res.writeHead(302, { location: other.origin }).end();
+    });
+    const fetch = createGuardedFetch({ allowPrivateNetworks: true });
+
+    await fetch(`${start.origin}/old`, { headers: { 'x-api-key': 'secret' }, credentialHeaders: ['x-api-key'] });
+
+    expect(start.requests.map((r) => [r.path, r.headers['x-api-key']])).toEqual([
+      ['/old', 'secret'],
+      ['/new', 'secret'],
+    ]);
+    expect(other.requests).toHaveLength(1);
+    expect(other.requests[0]?.headers).not.toHaveProperty('x-api-key');
+  });
+
+  it('refuses an invalid credential header name before sending anything', async () => {
+    const server = await servers.start((_req, res) => res.end('reached'));
+    const fetch = createGuardedFetch({ allowPrivateNetworks: true });
+
+    const err = await refusal(fetch(server.origin, { credentialHeaders: ['x api key'] }));
+
+    expect(err.code).toBe('ERR_OUTBOUND_HEADER');
+    expect(server.requests).toHaveLength(0);
+  });
+
   it('hands back the 3xx with redirect: manual and fails with redirect: error', async () => {
     const server = await servers.start((_req, res) => res.writeHead(302, { location: '/elsewhere' }).end());
     const fetch = createGuardedFetch({ allowPrivateNetworks: true });

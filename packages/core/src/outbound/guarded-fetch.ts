@@ -24,6 +24,12 @@ const utf8 = new TextEncoder();
 export interface GuardedFetchInit {
   readonly method?: string;
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * Names of the request headers that carry a credential (an API key header,
+   * say), besides `Authorization`, `Proxy-Authorization` and `Cookie`, which
+   * always do: all are dropped once a redirect leaves the origin.
+   */
+  readonly credentialHeaders?: readonly string[];
   readonly body?: string | Uint8Array;
   readonly signal?: AbortSignal;
   readonly maxBytes?: number;
@@ -82,10 +88,11 @@ async function guardedFetch(
   const deadline = startDeadline(lowered(policy.timeoutMs, init.timeoutMs), init.signal);
   try {
     let request = firstRequest(policy, input, init);
+    const credentialHeaders = credentialHeaderNames(init.credentialHeaders ?? []);
     for (let redirects = 0; ; redirects++) {
       const target = await vetTarget(request.url, policy, deadline.signal);
       const exchange = await sendRequest(target, request, deadline.signal);
-      const next = init.redirect === 'manual' ? undefined : followUp(request, exchange.response);
+      const next = init.redirect === 'manual' ? undefined : followUp(request, exchange.response, credentialHeaders);
       if (next === undefined) {
         if (streams(init.stream, exchange)) {
           // From here the deadline is cleared (finally below) and the idle timeout bounds the stream; the caller's abort still ends it.
@@ -158,8 +165,20 @@ function responseHead(
   };
 }
 
-function followUp(request: OutboundRequest, response: IncomingMessage): OutboundRequest | undefined {
-  return redirectRequest(request, response.statusCode ?? 0, response.headers.location);
+function followUp(
+  request: OutboundRequest,
+  response: IncomingMessage,
+  credentialHeaders: readonly string[],
+): OutboundRequest | undefined {
+  return redirectRequest(request, response.statusCode ?? 0, response.headers.location, credentialHeaders);
+}
+
+// Checked before the first hop: a name Headers would reject must not surface only at a redirect, as a TypeError.
+function credentialHeaderNames(names: readonly string[]): readonly string[] {
+  for (const name of names) {
+    if (!TOKEN.test(name)) throw new OutboundError('ERR_OUTBOUND_HEADER', 'credential header name is invalid');
+  }
+  return names;
 }
 
 function requestHeaders(record: Readonly<Record<string, string>>): Headers {

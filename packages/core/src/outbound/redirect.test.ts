@@ -47,6 +47,23 @@ describe('redirectRequest', () => {
     }
   });
 
+  it('drops the named credential headers on another origin, a downgrade to http included', () => {
+    const start = request('POST');
+    start.headers.set('x-api-key', 'secret');
+    const named = ['X-Api-Key'];
+
+    expect(redirectRequest(start, 307, 'https://a.example/elsewhere', named)?.headers.get('x-api-key')).toBe('secret');
+    for (const location of ['https://b.example/', 'http://a.example/', 'https://a.example:8443/']) {
+      for (const status of [301, 302, 303, 307, 308]) {
+        const other = redirectRequest(start, status, location, named);
+        expect(other?.headers.has('x-api-key')).toBe(false);
+        expect(other?.headers.has('authorization')).toBe(false);
+      }
+    }
+    // Unnamed, a custom header is not known to be a credential, and follows the redirect.
+    expect(redirectRequest(start, 307, 'https://b.example/')?.headers.get('x-api-key')).toBe('secret');
+  });
+
   it('is not a redirect without a redirect status or a Location', () => {
     expect(redirectRequest(request('GET'), 200, '/next')).toBeUndefined();
     expect(redirectRequest(request('GET'), 304, '/next')).toBeUndefined();

@@ -8,7 +8,8 @@ const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie'];
 /**
  * The request to send next when `status` is a redirect with a Location, else
  * `undefined`. 303, and 301/302 after POST, become a GET without body; the
- * credentials are dropped once the redirect leaves the origin.
+ * credentials (the standard headers and those named in `credentialHeaders`)
+ * are dropped once the redirect leaves the origin, a downgrade to http included.
  * @see https://fetch.spec.whatwg.org/#http-redirect-fetch
  * @see https://www.rfc-editor.org/rfc/rfc9110#section-15.4
  */
@@ -16,6 +17,7 @@ export function redirectRequest(
   current: OutboundRequest,
   status: number,
   location: string | undefined,
+  credentialHeaders: readonly string[] = [],
 ): OutboundRequest | undefined {
   if (!REDIRECT_STATUSES.has(status) || location === undefined) return undefined;
   let url: URL;
@@ -35,7 +37,7 @@ export function redirectRequest(
     for (const name of BODY_HEADERS) headers.delete(name);
   }
   if (url.origin !== current.url.origin) {
-    for (const name of CREDENTIAL_HEADERS) headers.delete(name);
+    for (const name of [...CREDENTIAL_HEADERS, ...credentialHeaders]) headers.delete(name);
   }
   return { url, method, headers, body };
 }

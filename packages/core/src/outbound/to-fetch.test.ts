@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { OutboundError } from '../errors/parley-error.ts';
 import { createGuardedFetch } from './guarded-fetch.ts';
 import { LoopbackServers } from './test-servers.ts';
-import { toFetch } from './to-fetch.ts';
+import { type GuardedRequestInit, toFetch } from './to-fetch.ts';
 
 const servers = new LoopbackServers();
 afterEach(() => servers.closeAll());
@@ -52,6 +52,19 @@ describe('toFetch', () => {
     expect(res.status).toBe(204);
     expect(res.body).toBeNull();
     expect(server.requests[0]).toMatchObject({ method: 'PUT', body: 'x' });
+  });
+
+  it('passes credentialHeaders on to the guarded client', async () => {
+    const other = await servers.start((_req, res) => res.end('elsewhere'));
+    const start = await servers.start((_req, res) => res.writeHead(307, { location: other.origin }).end());
+    const fetch = toFetch(createGuardedFetch({ allowPrivateNetworks: true }));
+    const init: GuardedRequestInit = { headers: { 'x-api-key': 'secret' }, credentialHeaders: ['x-api-key'] };
+
+    const res = await fetch(start.origin, init);
+
+    expect(await res.text()).toBe('elsewhere');
+    expect(start.requests[0]?.headers['x-api-key']).toBe('secret');
+    expect(other.requests[0]?.headers).not.toHaveProperty('x-api-key');
   });
 
   it('hands back the redirect itself with redirect: manual, as jose asks for JWKS', async () => {

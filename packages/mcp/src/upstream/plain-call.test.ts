@@ -50,4 +50,31 @@ describe('sendPlainCall', () => {
       'caller left',
     );
   });
+
+  it('does not take the credential headers along when the upstream redirects to another origin', async () => {
+    const seen: Record<string, string | string[] | undefined>[] = [];
+    const other = createServer((req, res) => {
+      seen.push(req.headers);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ jsonrpc: '2.0', id: 1, result: { content: [] } }));
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const redirecting = createServer((_req, res) => {
+      res.writeHead(307, { location: `http://127.0.0.1:${(other.address() as AddressInfo).port}/mcp` }).end();
+    });
+    await new Promise<void>((resolve) => redirecting.listen(0, '127.0.0.1', resolve));
+    try {
+      const start = `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}/mcp`;
+      await sendPlainCall(guarded, call({ url: start, headers: { 'x-api-key': 'secret' }, timeoutMs: 5000 }));
+
+      expect(seen).toHaveLength(1);
+      expect(seen[0]).not.toHaveProperty('x-api-key');
+      expect(seen[0]).toHaveProperty('mcp-method', 'tools/call');
+    } finally {
+      for (const s of [other, redirecting]) {
+        s.closeAllConnections();
+        s.close();
+      }
+    }
+  });
 });

@@ -93,6 +93,7 @@ export async function sendPlainCall(guarded: GuardedFetch, call: PlainCall): Pro
     response = await guarded(call.url, {
       method: 'POST',
       headers,
+      credentialHeaders: Object.keys(call.headers),
       body,
       signal: signal.signal,
       stream: 'event-stream',

@@ -17,7 +17,7 @@ import {
   type Tool,
   type Transport,
 } from '@modelcontextprotocol/client';
-import type { Clock, GuardedFetch, Logger } from '@parley/core';
+import type { Clock, GuardedFetch, GuardedRequestInit, Logger } from '@parley/core';
 import { McpErrorCode, McpGatewayError, upstreamAnswerError } from '../errors.ts';
 import { type CallRelay, currentRelay } from './call-relay.ts';
 import { isHttpUpstream, type UpstreamDefinition } from './definition.ts';
@@ -230,10 +230,11 @@ export class Upstream {
       const base = this.#options.fetch;
       const withCredential: typeof fetch = (input, init) => {
         const headers = new Headers(init?.headers);
-        for (const [name, value] of Object.entries(currentRelay.getStore()?.headers ?? gatewayHeaders)) {
-          headers.set(name, value);
-        }
-        return base(input, { ...init, headers });
+        const credential = currentRelay.getStore()?.headers ?? gatewayHeaders;
+        for (const [name, value] of Object.entries(credential)) headers.set(name, value);
+        // The guarded client drops these on a redirect to another origin; plain fetch ignores the field.
+        const guardedInit: GuardedRequestInit = { ...init, headers, credentialHeaders: Object.keys(credential) };
+        return base(input, guardedInit);
       };
       return new StreamableHTTPClientTransport(new URL(definition.url), { fetch: withCredential });
     }
