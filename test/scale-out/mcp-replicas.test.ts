@@ -340,7 +340,9 @@ describe('the MCP gateway on two replicas', { timeout: 60_000 }, () => {
    */
   const relayedSession = async (prepare: (client: Client) => void = () => {}) => {
     const [a, b] = replicas as [Mesh, Mesh];
-    const skewed = await balancer([portOf(a), portOf(b)], (n) => (n === 0 ? portOf(a) : portOf(b)));
+    // Read once: the last test stops B while its client still reconnects through the balancer.
+    const [portA, portB] = [portOf(a), portOf(b)];
+    const skewed = await balancer([portA, portB], (n) => (n === 0 ? portA : portB));
     const client = new Client({ name: 'listener', version: '1' }, { versionNegotiation: { mode: 'legacy' } });
     prepare(client);
     await client.connect(
