@@ -9,8 +9,8 @@ import { UnauthorizedError as UnauthorizedErrorV1 } from '@modelcontextprotocol/
 import { Client as ClientV1 } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport as StreamableHTTPClientTransportV1 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Browser } from '../identity/oauth.ts';
 import { type McpMesh, startEverythingMesh } from './support/mesh.ts';
+import { TestOAuthProvider } from './support/test-oauth-provider.ts';
 
 /*
  * The official SDK clients, v2 (@modelcontextprotocol/client) and v1
@@ -21,79 +21,6 @@ import { type McpMesh, startEverythingMesh } from './support/mesh.ts';
  * The provider's `redirectToAuthorization` is the "browser": it signs alice in
  * and consents, and keeps the callback URL for `finishAuth`.
  */
-
-const REDIRECT_URI = 'http://127.0.0.1:9/callback';
-
-/** What both SDK generations' providers have in common; the browser part is the test's user. */
-class TestOAuthProvider {
-  clientInfo: Record<string, unknown> | undefined;
-  savedTokens: { access_token: string; token_type: string } | undefined;
-  verifier = '';
-  callback: URL | undefined;
-  discovery: unknown;
-  readonly visited: string[] = [];
-
-  readonly mesh: McpMesh;
-  readonly clientName: string;
-
-  constructor(mesh: McpMesh, clientName: string) {
-    this.mesh = mesh;
-    this.clientName = clientName;
-  }
-
-  get redirectUrl(): string {
-    return REDIRECT_URI;
-  }
-  get clientMetadata() {
-    return {
-      client_name: this.clientName,
-      redirect_uris: [REDIRECT_URI],
-      grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'],
-      token_endpoint_auth_method: 'none',
-    };
-  }
-  clientInformation() {
-    return this.clientInfo;
-  }
-  saveClientInformation(info: Record<string, unknown>) {
-    this.clientInfo = info;
-  }
-  tokens() {
-    return this.savedTokens;
-  }
-  saveTokens(tokens: { access_token: string; token_type: string }) {
-    this.savedTokens = tokens;
-  }
-  saveCodeVerifier(verifier: string) {
-    this.verifier = verifier;
-  }
-  codeVerifier() {
-    return this.verifier;
-  }
-  discoveryState() {
-    return this.discovery;
-  }
-  saveDiscoveryState(state: unknown) {
-    this.discovery = state;
-  }
-
-  /** The user: signs in as alice on Parley's login page and approves the consent page. */
-  async redirectToAuthorization(url: URL): Promise<void> {
-    this.visited.push(url.href);
-    const browser = new Browser(this.mesh.url);
-    const login = await browser.go(url.href);
-    expect(login.body).toContain('name="username"');
-    const consent = await browser.submit(login, 'login', {
-      username: this.mesh.alice.username,
-      password: this.mesh.alice.password,
-    });
-    expect(consent.body).toContain(this.clientName);
-    const done = await browser.submit(consent, 'consent');
-    expect(done.url.startsWith(REDIRECT_URI)).toBe(true);
-    this.callback = new URL(done.url);
-  }
-}
 
 describe('the official SDK clients through the full OAuth flow against the gateway', () => {
   let mesh: McpMesh;

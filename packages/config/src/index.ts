@@ -11,3 +11,4 @@ export {
   mcpServerSchema,
   trustedIssuerSchema,
 } from './schema.ts';
+export { toolScopesOf } from './tool-scopes.ts';

@@ -118,12 +118,25 @@ const upstreamAuthSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('per-user'), header: z.string().default('authorization') }),
 ]);
 
+/** An OAuth scope token (RFC 6749 section 3.3: printable ASCII but space, `"` and `\`). */
+const scopeToken = z
+  .string()
+  .regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'must be an OAuth scope token (no spaces or quotes)');
+
+/**
+ * OAuth scopes a caller's token must carry to call a server's tools, by the
+ * tool's own name (as the server names it) or `*` for every tool; a caller
+ * without them is answered 403 `insufficient_scope` naming them (step-up).
+ */
+const toolScopes = z.record(z.string().min(1), z.array(scopeToken).min(1)).optional();
+
 export const mcpServerSchema = z.union([
   z.strictObject({
     name,
     url: httpUrl,
     prefix: z.string().optional(),
     auth: upstreamAuthSchema.default({ type: 'none' }),
+    toolScopes,
   }),
   z.strictObject({
     name,
@@ -132,6 +145,7 @@ export const mcpServerSchema = z.union([
     env: z.record(z.string(), z.string()).default({}),
     cwd: z.string().optional(),
     prefix: z.string().optional(),
+    toolScopes,
   }),
 ]);
 

@@ -54,6 +54,11 @@ export interface IdentityServiceOptions {
   /** The guarded fetch (client metadata documents, external JWKS). */
   fetch: FetchFunction;
   trustProxy?: boolean;
+  /**
+   * Scopes Parley's resources ask for besides `mcp` and `a2a` (the MCP
+   * gateway's tool scopes): clients may register with and request them.
+   */
+  resourceScopes?: readonly string[];
 }
 
 /**
@@ -160,6 +165,7 @@ export class IdentityService {
       refreshTokenTtlMs: settings.refreshTokenTtl,
       fetch: this.#options.fetch,
       trustProxy: this.#options.trustProxy ?? false,
+      resourceScopes: this.#options.resourceScopes ?? [],
     });
     registerTokenExchangeGrant(provider, this.#exchange, {
       verifier: this.#dpop,

@@ -1,4 +1,4 @@
-import type { Config } from '@parley/config';
+import { type Config, toolScopesOf } from '@parley/config';
 import {
   type Caller,
   type Clock,
@@ -188,7 +188,7 @@ export class McpGateway {
     registerProtectedResourceMetadata(options.app, {
       baseUrl: options.baseUrl,
       issuer: options.issuer ?? options.baseUrl,
-      scopesSupported: options.scopesSupported ?? ['mcp'],
+      scopesSupported: options.scopesSupported ?? ['mcp', ...toolScopesOf(options.config.servers)],
       federation: gateway.#federation,
     });
     registerAdminRoutes(options.app, { baseUrl: options.baseUrl, pipeline: options.pipeline, gateway });

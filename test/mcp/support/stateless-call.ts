@@ -2,8 +2,8 @@
 export interface RpcAnswer {
   result?: Record<string, unknown>;
   error?: { code: number; message: string };
-  /** The HTTP status and `Retry-After`, besides the JSON-RPC answer. */
-  http: { status: number; retryAfter: string | null };
+  /** The HTTP status, `Retry-After` and `WWW-Authenticate`, besides the JSON-RPC answer. */
+  http: { status: number; retryAfter: string | null; wwwAuthenticate: string | null };
 }
 
 /**
@@ -49,6 +49,10 @@ export async function statelessToolCall(
         ?.slice(5) ?? '');
   return {
     ...(JSON.parse(data) as Omit<RpcAnswer, 'http'>),
-    http: { status: response.status, retryAfter: response.headers.get('retry-after') },
+    http: {
+      status: response.status,
+      retryAfter: response.headers.get('retry-after'),
+      wwwAuthenticate: response.headers.get('www-authenticate'),
+    },
   };
 }

@@ -55,7 +55,12 @@ export interface RequestPipeline {
       readonly url: string;
       readonly headers: Readonly<Record<string, string | string[] | undefined>>;
     },
-    resource: { readonly url: string; readonly requiredScopes?: readonly string[] },
+    resource: {
+      readonly url: string;
+      readonly requiredScopes?: readonly string[];
+      /** The scope a client should ask for to use the resource, named in the 401 challenge (RFC 6750 section 3). */
+      readonly scope?: string;
+    },
   ): Promise<Caller>;
   /** Decides the action; creates a pending approval when a determining policy requires one. */
   decide(caller: Caller, action: GuardedAction): Promise<GuardDecision>;

@@ -23,6 +23,8 @@ export interface ProviderOptions {
   /** Fetch for Client ID Metadata Documents (the guarded client). */
   fetch: FetchFunction;
   trustProxy: boolean;
+  /** Scopes of Parley's resources besides RESOURCE_SCOPES (the MCP gateway's tool scopes). */
+  resourceScopes: readonly string[];
 }
 
 /**
@@ -68,9 +70,17 @@ export function createProvider(options: ProviderOptions): Provider {
     claims: { openid: ['sub'], profile: ['preferred_username'] },
     // The resource scopes Parley's own resources advertise (RFC 9728
     // scopes_supported) are registrable too: MCP clients register with them.
-    scopes: ['openid', 'offline_access', 'profile', ...RESOURCE_SCOPES],
+    scopes: [...new Set(['openid', 'offline_access', 'profile', ...RESOURCE_SCOPES, ...options.resourceScopes])],
     // RFC 7591's software_id and software_version, kept as registered; the validator sees every client's metadata.
-    extraClientMetadata: { properties: ['software_id', 'software_version'], validator: refusePublicClientCredentials },
+    extraClientMetadata: {
+      properties: ['software_id', 'software_version'],
+      validator: (_ctx, key, _value, metadata) => {
+        // Once per client, not per extra property.
+        if (key !== 'software_id') return;
+        refusePublicClientCredentials(metadata);
+        allowStepUp(metadata, options.resourceScopes);
+      },
+    },
     async findAccount(_ctx, sub) {
       const principal = directory.principal(sub);
       if (principal?.kind !== 'user' || principal.disabled) return undefined;
@@ -151,14 +161,26 @@ export function createProvider(options: ProviderOptions): Provider {
  * obtain tokens as it without any secret.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.4 ("MUST only be used by confidential clients")
  */
-function refusePublicClientCredentials(_ctx: unknown, key: string, _value: unknown, metadata: ClientMetadata): void {
-  // One check per client, not per extra property.
-  if (key !== 'software_id') return;
+function refusePublicClientCredentials(metadata: ClientMetadata): void {
   if (metadata.token_endpoint_auth_method === 'none' && metadata.grant_types?.includes('client_credentials')) {
     throw new errors.InvalidClientMetadata(
       'the client_credentials grant is for confidential clients; token_endpoint_auth_method none cannot use it',
     );
   }
+}
+
+/**
+ * A client registered for `mcp` may also ask for the gateway's tool scopes:
+ * a 403 `insufficient_scope` sends it back for them (step-up), and
+ * oidc-provider refuses a scope outside the registered list. A dynamically
+ * registered list is the client's own claim, so widening it grants nothing;
+ * the user still consents to each scope, and a token carries only what was asked.
+ * @see https://modelcontextprotocol.io/specification/2025-11-25/basic/authorization#step-up-authorization-flow
+ */
+function allowStepUp(metadata: ClientMetadata, toolScopes: readonly string[]): void {
+  const registered = typeof metadata.scope === 'string' ? metadata.scope.split(' ') : [];
+  if (toolScopes.length === 0 || !registered.includes('mcp')) return;
+  metadata.scope = [...new Set([...registered, ...toolScopes])].join(' ');
 }
 
 /** Scopes a resource without a declared list may carry: what the client asked for and may ask for. */

@@ -1,5 +1,7 @@
 /**
- * Builds `WWW-Authenticate` values for a protected resource.
+ * Builds `WWW-Authenticate` values for a protected resource; `scope`, when
+ * there is no error naming one, tells the client what to ask for.
+ * @see https://modelcontextprotocol.io/specification/2025-11-25/basic/authorization#scope-selection-strategy
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3
  * @see https://www.rfc-editor.org/rfc/rfc9728#section-5.1
  */
@@ -8,12 +10,12 @@ export function bearerChallenge(
   resourceUrl: string,
   error?: { code: 'invalid_token' | 'invalid_request' | 'insufficient_scope'; description: string; scope?: string },
   scheme: 'Bearer' | 'DPoP' = 'Bearer',
+  scope?: string,
 ): string {
   const parts = [`realm="parley"`];
-  if (error) {
-    parts.push(`error="${error.code}"`, `error_description="${quote(error.description)}"`);
-    if (error.scope !== undefined) parts.push(`scope="${quote(error.scope)}"`);
-  }
+  if (error) parts.push(`error="${error.code}"`, `error_description="${quote(error.description)}"`);
+  const named = error?.scope ?? scope;
+  if (named !== undefined) parts.push(`scope="${quote(named)}"`);
   parts.push(`resource_metadata="${protectedResourceMetadataUrl(baseUrl, resourceUrl)}"`);
   if (scheme === 'DPoP') parts.push('algs="ES256 EdDSA RS256 PS256"');
   return `${scheme} ${parts.join(', ')}`;

@@ -46,7 +46,7 @@ export class RequestVerifier {
     const header = first(request.headers.authorization);
     if (!header) {
       throw new AuthenticationError('ERR_AUTH_MISSING_CREDENTIAL', 'this resource needs a bearer token or API key', {
-        challenge: bearerChallenge(baseUrl, resource.url),
+        challenge: bearerChallenge(baseUrl, resource.url, undefined, 'Bearer', resource.scope),
       });
     }
     const space = header.indexOf(' ');

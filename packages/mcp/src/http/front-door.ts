@@ -32,6 +32,7 @@ import type { RateLimiter } from './rate-limiter.ts';
 import { sendJson, sendWebResponse, whenAbandoned } from './send-response.ts';
 import { type HandleRelayed, SessionRelay } from './session-relay.ts';
 import { type LegacySession, SessionTable } from './sessions.ts';
+import { scopesFor } from './tool-scopes.ts';
 
 export interface FrontDoorOptions {
   readonly app: FastifyInstance;
@@ -143,11 +144,13 @@ export function registerFrontDoor(options: FrontDoorOptions): FrontDoor {
       if (!checked.ok) return reply.status(403).send(rpcError(-32000, checked.message));
     }
 
+    // Parsed once here and handed to the SDK, which would otherwise clone, read and parse the body twice.
+    const parsedBody = parseJsonBody(body);
     let caller: Caller;
     try {
       caller = await pipeline.authenticate(
         { method: request.method, url: resourceUrl, headers: request.headers },
-        { url: resourceUrl },
+        { url: resourceUrl, requiredScopes: scopesFor(federation, parsedBody, virtualServer), scope: 'mcp' },
       );
     } catch (error) {
       if (error instanceof AuthenticationError || error instanceof InsufficientScopeError) {
@@ -164,8 +167,6 @@ export function registerFrontDoor(options: FrontDoorOptions): FrontDoor {
     }
 
     const sourceIp = request.ip;
-    // Parsed once here and handed to the SDK, which would otherwise clone, read and parse the body twice.
-    const parsedBody = parseJsonBody(body);
     // Notification-only streams: a 2026-07-28 listen, and a GET stream (also one relayed to another replica's session).
     if (
       request.method === 'GET' ||

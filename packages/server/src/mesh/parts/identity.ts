@@ -1,3 +1,4 @@
+import { toolScopesOf } from '@parley/config';
 import { createGuardedFetch, type GuardedFetch, toFetch } from '@parley/core';
 import {
   DEV_ADMIN_USER,
@@ -34,6 +35,7 @@ export const identityPart: MeshPart = {
       settings: config.identity,
       fetch,
       trustProxy: config.server.trustProxy,
+      resourceScopes: toolScopesOf(config.mcp.servers),
     });
     const forward = async (request: FastifyRequest, reply: FastifyReply) => {
       reply.hijack();
