@@ -52,11 +52,13 @@ afterAll(async () => {
   await mesh?.close();
 });
 
-async function pendingBooking(): Promise<string> {
+/** A pending approval for facilities booking a room for alice, asked for with `credentialId`. */
+async function pendingBooking(credentialId = 'facilities'): Promise<string> {
   const policy = mesh.context.services.get('policy') as PolicyService;
   const agent = caller('facilities', 'Agent', {
     onBehalfOf: { type: 'User', id: 'alice' },
     actorChain: ['facilities'],
+    credentialId,
   });
   const action: GuardedAction = {
     protocol: 'mcp',
@@ -104,6 +106,19 @@ describe('approvals API', () => {
     expect(await right.json()).toMatchObject({ id, state: 'approved', decidedBy: 'User::"alice"' });
     const twice = await as('alice', 'POST', `/api/approvals/${id}/deny`);
     expect(twice.status).toBe(409);
+  });
+
+  it('refuses a decision made with the credential that asked for the approval', async () => {
+    // The agent holds alice's API key (credential id "alice", as `as('alice')` presents it).
+    const id = await pendingBooking('alice');
+    const own = await as('alice', 'POST', `/api/approvals/${id}/approve`);
+    expect(own.status).toBe(403);
+    expect(((await own.json()) as { error: { message: string } }).error.message).toContain(
+      'with the credential that asked for it',
+    );
+    expect(await (await as('alice', 'GET', `/api/approvals/${id}`)).json()).toMatchObject({ state: 'pending' });
+    const admin = await as('root', 'POST', `/api/approvals/${id}/approve`);
+    expect(await admin.json()).toMatchObject({ state: 'approved', decidedBy: 'User::"root"' });
   });
 
   it('lets an admin deny', async () => {

@@ -47,7 +47,7 @@ describe('scale-out on PostgreSQL and Redis', () => {
         onBehalfOf: { type: 'User', id: 'alice' },
         argumentsDigest: canonicalDigest(args),
       },
-      { arguments: args, policies: ['demo-facilities-book-room'] },
+      { arguments: args, policies: ['demo-facilities-book-room'], requestedWith: 'access-token:test' },
     );
     const waiting = a.waitForApproval(approval.id, AbortSignal.timeout(20_000));
     await b.decide(approval.id, 'approved', 'alice');

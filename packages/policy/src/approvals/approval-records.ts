@@ -22,6 +22,7 @@ export class ApprovalRecords {
       policies: readonly string[];
       now: number;
       expiresAt: number;
+      requestedWith: string;
     },
   ): Promise<Approval> {
     const row: Row = {
@@ -35,6 +36,7 @@ export class ApprovalRecords {
       decided_at: null,
       decided_by: null,
       consumed_at: null,
+      requested_with: details.requestedWith,
     };
     await this.#store.db.insertInto('policy_approvals').values(row).execute();
     return this.#toApproval(row, details.now);
@@ -43,6 +45,16 @@ export class ApprovalRecords {
   async get(id: string, now: number): Promise<Approval | undefined> {
     const row = await this.#store.db.selectFrom('policy_approvals').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? this.#toApproval(row, now) : undefined;
+  }
+
+  /** The credential that asked for the approval, if recorded (kept out of `Approval`: the API shows approvals). */
+  async requestedWith(id: string): Promise<string | undefined> {
+    const row = await this.#store.db
+      .selectFrom('policy_approvals')
+      .select('requested_with')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row?.requested_with ?? undefined;
   }
 
   /** Newest first. `state` filters by the state as of `now` (a pending approval past its expiry is expired). */

@@ -26,6 +26,7 @@ const human = (id: string, roles: string[] = []): Caller => ({
   onBehalfOf: undefined,
   actorChain: [],
   roles,
+  credentialId: `jti-${id}`,
 });
 const bookRoom = (args: Record<string, unknown>): GuardedAction => ({
   protocol: 'mcp',
@@ -65,6 +66,25 @@ describe.each(testStoreBackends())('approvals on $name', (backend: TestStoreBack
     await approvals.stop();
     await bus.close();
     await opened.dispose();
+  });
+
+  it('is never decided with the credential that asked for it', async () => {
+    // An MCP host holding alice's API key makes the call, and would approve it with the same key.
+    const withKey: Caller = { ...facilities, credential: 'api-key', credentialId: 'key-alice' };
+    const decision = await policy.decide(withKey, bookRoom({ room: 'Atlas', attendees: 3 }));
+    if (decision.effect !== 'approval-required') throw new Error(decision.effect);
+    const alice = human('alice');
+    const own = await policy.decideApproval(
+      { ...alice, credential: 'api-key', credentialId: 'key-alice' },
+      decision.approval.id,
+      'approved',
+      AUD,
+    );
+    expect(own).toEqual({ code: 'own-request' });
+    expect((await policy.approvals.get(decision.approval.id))?.state).toBe('pending');
+    // alice herself, signed in elsewhere (another credential), decides it.
+    const decided = await policy.decideApproval(alice, decision.approval.id, 'approved', AUD);
+    expect(decided).toMatchObject({ code: 'decided', approval: { state: 'approved' } });
   });
 
   it('holds a sensitive call until the user approves, then lets exactly that call run once', async () => {

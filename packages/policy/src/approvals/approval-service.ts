@@ -80,7 +80,7 @@ export class ApprovalService {
   /** Returns the open approval for exactly this call, or creates a pending one. */
   async request(
     binding: ApprovalBinding,
-    details: { arguments: Readonly<Record<string, unknown>>; policies: readonly string[] },
+    details: { arguments: Readonly<Record<string, unknown>>; policies: readonly string[]; requestedWith: string },
   ): Promise<Approval> {
     const now = this.#clock.now();
     const open = await this.#records.findOpen(binding, now);
@@ -103,6 +103,11 @@ export class ApprovalService {
 
   async get(id: string): Promise<Approval | undefined> {
     return this.#records.get(id, this.#clock.now());
+  }
+
+  /** The credential that asked for approval `id` (see `credentialKey`), if recorded. */
+  requestedWith(id: string): Promise<string | undefined> {
+    return this.#records.requestedWith(id);
   }
 
   async list(filter: { state?: ApprovalState; limit?: number } = {}): Promise<Approval[]> {

@@ -72,6 +72,7 @@ export class PolicyService {
     const approval = await this.approvals.request(binding, {
       arguments: action.arguments ?? {},
       policies: decision.policies,
+      requestedWith: credentialKey(caller),
     });
     return {
       effect: 'approval-required',
@@ -122,17 +123,22 @@ export class PolicyService {
   /**
    * Approves or denies an approval, if policy permits the caller to
    * (`approve` / `deny` on `Approval::"<id>"`; the built-in policies let the
-   * on-behalf-of user and administrators decide). Returns the decision data
-   * when refused, the decided approval otherwise.
+   * on-behalf-of user and administrators decide). Never with the credential
+   * that asked for it: an agent or MCP host holding a user's API key would
+   * otherwise approve its own call, and the approval would not be a human's.
+   * Returns the decision data when refused, the decided approval otherwise.
    */
   async decideApproval(
     caller: Caller,
     id: string,
     outcome: 'approved' | 'denied',
     audience: string,
-  ): Promise<{ code: 'decided'; approval: Approval } | { code: 'forbidden'; decision: PolicyDecision }> {
+  ): Promise<
+    { code: 'decided'; approval: Approval } | { code: 'forbidden'; decision: PolicyDecision } | { code: 'own-request' }
+  > {
     const approval = await this.approvals.get(id);
     if (!approval) throw new NotFoundError(`approval ${id}`);
+    if ((await this.approvals.requestedWith(id)) === credentialKey(caller)) return { code: 'own-request' };
     const action = outcome === 'approved' ? 'approve' : 'deny';
     const decision = this.engine.authorize(this.#adminRequest(caller, action, approvalEntity(approval), audience));
     if (decision.code !== 'allow') return { code: 'forbidden', decision };
@@ -161,6 +167,14 @@ export class PolicyService {
       },
     };
   }
+}
+
+/**
+ * The credential a caller presented, as an approval records who asked:
+ * `api-key:<key id>` for an API key, `<kind>:<token id>` for a token.
+ */
+export function credentialKey(caller: Caller): string {
+  return `${caller.credential}:${caller.credentialId}`;
 }
 
 /** What an approval binds: the exact principal, chain, action, resource, user and argument digest. */

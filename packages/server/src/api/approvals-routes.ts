@@ -60,6 +60,11 @@ export async function approvalsRoutes(app: FastifyInstance, options: ApprovalsRo
       const { id } = parseInput(idParams, request.params);
       await readable(request, id);
       const result = await policy.decideApproval(apiCaller(request), id, outcome, resourceUrl);
+      if (result.code === 'own-request') {
+        throw new ForbiddenError(
+          `you may not ${verb} approval ${id} with the credential that asked for it: a person decides it, signed in to the console or the CLI`,
+        );
+      }
       if (result.code === 'forbidden') {
         const reason = result.decision.code === 'deny' ? denyReason(result.decision) : 'not permitted';
         throw new ForbiddenError(`you may not ${verb} approval ${id}: ${reason}`, result.decision.policies);

@@ -34,6 +34,8 @@ export interface PolicyApprovalTable {
   decided_at: number | null;
   decided_by: string | null;
   consumed_at: number | null;
+  /** The credential that asked (`api-key:<id>`, `access-token:<jti>`…), which may not decide it; null before 0201. */
+  requested_with: string | null;
 }
 
 /** The policy part's tables; owned by @parley/policy. */
