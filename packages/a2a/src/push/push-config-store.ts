@@ -77,16 +77,18 @@ export class PushConfigStore implements PushConfigService {
     return rows.map((row) => JSON.parse(row.config) as TaskPushNotificationConfig);
   }
 
-  /** The task's configs with the protocol version of the client that created each (for delivery). */
+  /** The task's configs created by `asOf`, with the protocol version of the client that created each (for delivery). */
   async deliveries(
     agent: string,
     taskId: string,
+    asOf: number,
   ): Promise<Array<{ config: TaskPushNotificationConfig; version: ProtocolVersion }>> {
     const rows = await this.#store.db
       .selectFrom('a2a_push_configs')
       .select(['config', 'protocol_version'])
       .where('agent', '=', agent)
       .where('task_id', '=', taskId)
+      .where('created_at', '<=', asOf)
       .orderBy('created_at')
       .execute();
     return rows.map((row) => ({

@@ -50,8 +50,10 @@ export class PushSender {
    */
   readonly onChange = (agent: string, stored: StoredTask, event: StreamResponse): void => {
     if ('task' in event || this.#stopped) return;
+    // A config created after the change, while its lookup waited, is not told of it.
+    const changedAt = this.#o.clock.now();
     this.#serially(`${agent}\n${stored.task.id}`, async () => {
-      const configs = await this.#o.configs.deliveries(agent, stored.task.id).catch((error: unknown) => {
+      const configs = await this.#o.configs.deliveries(agent, stored.task.id, changedAt).catch((error: unknown) => {
         this.#o.logger.warn({ err: error, taskId: stored.task.id }, 'push configs unavailable');
         return [];
       });
