@@ -1,25 +1,18 @@
-import { serveEverything } from '@parley/example-mcp-everything';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type McpMesh, startMcpMesh } from './support/mesh.ts';
+import { type McpMesh, startEverythingMesh } from './support/mesh.ts';
 
 // Servers MUST validate the Origin header of every request and answer 403 when
 // one is present and not allowed (DNS-rebinding protection).
 // https://modelcontextprotocol.io/specification/2026-07-28/basic/transports/streamable-http#security-warning
 describe('the /mcp front door at the HTTP edge', () => {
-  let everything: Awaited<ReturnType<typeof serveEverything>>;
   let m: McpMesh;
 
   beforeAll(async () => {
-    everything = await serveEverything();
-    m = await startMcpMesh({
-      servers: [{ name: 'everything', url: everything.url }],
-      mcp: { allowedOrigins: ['app.example.com'] },
-    });
+    m = await startEverythingMesh({}, { mcp: { allowedOrigins: ['app.example.com'] } });
   });
 
   afterAll(async () => {
     await m?.close();
-    await everything?.close();
   });
 
   const META = {

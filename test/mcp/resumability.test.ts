@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { serveEverything } from '@parley/example-mcp-everything';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { alicePolicy, type McpMesh, startMcpMesh } from './support/mesh.ts';
+import { alicePolicy, type McpMesh, startEverythingMesh } from './support/mesh.ts';
 
 const LEGACY = '2025-11-25';
 
@@ -41,19 +40,19 @@ async function readEvents(response: Response, enough: (events: SseEvent[]) => bo
 // 2025-11-25 resumability: a client that reconnects its GET stream with Last-Event-ID gets what
 // it missed on that stream, and nothing that was meant for any other stream.
 describe('resumable GET streams (2025-11-25)', () => {
-  let everything: Awaited<ReturnType<typeof serveEverything>>;
   let m: McpMesh;
   let opsKey: string;
 
   beforeAll(async () => {
-    everything = await serveEverything();
-    m = await startMcpMesh({
-      servers: [{ name: 'everything', url: everything.url }],
-      policy: `${alicePolicy(['everything'])}
+    m = await startEverythingMesh(
+      {},
+      {
+        policy: `${alicePolicy(['everything'])}
 permit (principal == User::"ops", action, resource in McpServer::"everything");
 permit (principal == User::"ops", action, resource == McpServer::"everything");
 `,
-    });
+      },
+    );
     const { users } = JSON.parse(readFileSync(join(m.dataDir, 'dev-credentials.json'), 'utf8')) as {
       users: Array<{ username: string; apiKey: string }>;
     };
@@ -63,7 +62,6 @@ permit (principal == User::"ops", action, resource == McpServer::"everything");
 
   afterAll(async () => {
     await m?.close();
-    await everything?.close();
   });
 
   const headers = (key: string, session?: string, extra: Record<string, string> = {}) => ({

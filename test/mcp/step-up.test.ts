@@ -4,10 +4,9 @@ import {
   StreamableHTTPClientTransport,
   UnauthorizedError,
 } from '@modelcontextprotocol/client';
-import { serveEverything } from '@parley/example-mcp-everything';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type McpMesh, startMcpMesh } from './support/mesh.ts';
+import { type McpMesh, startEverythingMesh } from './support/mesh.ts';
 import { statelessToolCall } from './support/stateless-call.ts';
 import { TestOAuthProvider } from './support/test-oauth-provider.ts';
 
@@ -21,19 +20,14 @@ const WRITE_SCOPE = 'everything:write';
  * https://modelcontextprotocol.io/specification/2026-07-28/basic/authorization#scope-challenge-handling
  */
 describe('403 insufficient_scope and step-up for tools that need a scope', () => {
-  let everything: Awaited<ReturnType<typeof serveEverything>>;
   let m: McpMesh;
 
   beforeAll(async () => {
-    everything = await serveEverything();
-    m = await startMcpMesh({
-      servers: [{ name: 'everything', url: everything.url, toolScopes: { test_simple_text: [WRITE_SCOPE] } }],
-    });
+    m = await startEverythingMesh({ toolScopes: { test_simple_text: [WRITE_SCOPE] } });
   });
 
   afterAll(async () => {
     await m?.close();
-    await everything?.close();
   });
 
   const call = (key: string, tool: string) => statelessToolCall(m.mcpUrl, key, { name: tool, arguments: {} });

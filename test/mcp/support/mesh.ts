@@ -71,11 +71,15 @@ export async function startMcpMesh(options: {
 
 /**
  * The mesh with the SDK-built everything server as its one upstream (named
- * `everything`; `prefix` as given); `close()` stops both.
+ * `everything`, with `upstream`'s settings; `options` as `startMcpMesh` takes
+ * them); `close()` stops both.
  */
-export async function startEverythingMesh(upstream: { prefix?: string } = {}): Promise<McpMesh> {
+export async function startEverythingMesh(
+  upstream: { prefix?: string; toolScopes?: Record<string, string[]> } = {},
+  options: { policy?: string; mcp?: Record<string, unknown> } = {},
+): Promise<McpMesh> {
   const everything = await serveEverything();
-  const mesh = await startMcpMesh({ servers: [{ name: 'everything', url: everything.url, ...upstream }] });
+  const mesh = await startMcpMesh({ servers: [{ name: 'everything', url: everything.url, ...upstream }], ...options });
   return {
     ...mesh,
     async close() {
