@@ -1,4 +1,5 @@
 import { type Logger, type LoggerOptions, pino } from 'pino';
+import { serializeRequest } from './request-serializer.ts';
 
 export type { Logger };
 
@@ -36,6 +37,8 @@ export function createLogger(settings: LoggerSettings = {}): Logger {
   const options: LoggerOptions = {
     level: settings.level ?? 'info',
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    // Fastify keeps a logger's own serializers over its defaults, so its request lines go through this one.
+    serializers: { req: serializeRequest },
     base: { service: 'parley' },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
